@@ -1,0 +1,29 @@
+/**
+ * Two projects: `unit` (synth assertions, operator tooling; no external programs) and `terraform`
+ * (the synthesized configuration run through real Terraform and the AWS provider, offline).
+ * tsconfig's isolatedModules makes ts-jest transpile without type-checking; `npm run build` checks types.
+ */
+const shared = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/terraform/'],
+    },
+    {
+      ...shared,
+      displayName: 'terraform',
+      testMatch: ['<rootDir>/__tests__/terraform/**/*.test.ts'],
+      slowTestThreshold: 60,
+    },
+  ],
+};
