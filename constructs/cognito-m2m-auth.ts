@@ -1,0 +1,172 @@
+import { CognitoResourceServer } from '@cdktf/provider-aws/lib/cognito-resource-server';
+import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
+import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
+import { Construct } from 'constructs';
+import { variableRules } from '../config/rules';
+import { DEFAULTS, type ResourceServerSettings } from '../config/settings';
+import { ClientCredentialsSecret } from './client-credentials-secret';
+import { validateLiteral } from './literal-validation';
+import { M2mAppClient } from './m2m-app-client';
+import { inProduction } from './production-switch';
+
+/** A calling service and what it may do. */
+export interface M2mClientOptions {
+  /** Short name; the app client is "<environment>-<name>". */
+  readonly name: string;
+  /**
+   * Scope names of the resource server the client may ask for.
+   * @default every scope of the resource server
+   */
+  readonly scopes?: readonly string[];
+  /**
+   * Lifetime of the client's access tokens, 5 to 1440 minutes.
+   * @default 60
+   */
+  readonly accessTokenValidityMinutes?: number;
+}
+
+export interface CognitoM2mAuthProps {
+  /**
+   * The environment: "prod" turns deletion protection on, keeps deleted secrets for 30 days and drops
+   * the environment from the domain. A literal or a Terraform reference.
+   */
+  readonly environmentName: string;
+  /** The region the pool is in, for the token endpoint's URL. A literal or a Terraform reference. */
+  readonly region: string;
+  /**
+   * The user pool is named "<environment>-<prefix>-user-pool".
+   * @default "machine-to-machine"
+   */
+  readonly userPoolNamePrefix?: string;
+  /**
+   * The Cognito domain is "<prefix>-<environment>-auth", or "<prefix>-auth" in prod. Domains are
+   * global: pick a prefix nobody else uses.
+   * @default "m2m-rubicon"
+   */
+  readonly domainPrefix?: string;
+  /**
+   * The API the tokens are for, and its scopes.
+   * @default identifier "m2m-client", name "User API", scopes read and write
+   */
+  readonly resourceServer?: ResourceServerSettings;
+  /**
+   * The calling services, each an app client with only the scopes it lists.
+   * @default one client, "m2m-client", with every scope
+   */
+  readonly clients?: readonly M2mClientOptions[];
+  /**
+   * Keep each client's ID, secret, token endpoint and scopes in a Secrets Manager secret named
+   * "m2m-auth/<environment>/<client>".
+   * @default false
+   */
+  readonly storeCredentialsInSecretsManager?: boolean;
+}
+
+/** What the construct made for one client. */
+export interface M2mClient {
+  readonly client: M2mAppClient;
+  /** Full scope identifiers the client may ask for. */
+  readonly scopeIdentifiers: readonly string[];
+  /** Present when storeCredentialsInSecretsManager is on. */
+  readonly credentialsSecret?: ClientCredentialsSecret;
+}
+
+/**
+ * Amazon Cognito set up for machine-to-machine authentication with the OAuth 2.0 client-credentials
+ * grant: a user pool without users, a resource server with scopes, a domain for the token endpoint
+ * and one least-privilege app client per calling service.
+ */
+export class CognitoM2mAuth extends Construct {
+  public readonly userPool: CognitoUserPool;
+  public readonly resourceServer: CognitoResourceServer;
+  public readonly domain: CognitoUserPoolDomain;
+  /** The clients, by name, in the order given. */
+  public readonly clients: ReadonlyMap<string, M2mClient>;
+  /** Every scope identifier of the resource server. */
+  public readonly scopeIdentifiers: string[];
+  /** Where clients POST for tokens: https://<domain>.auth.<region>.amazoncognito.com/oauth2/token. */
+  public readonly tokenEndpoint: string;
+  /** The `iss` claim of the pool's tokens: https://cognito-idp.<region>.amazonaws.com/<pool id>. */
+  public readonly issuer: string;
+  /** The pool's signing keys, for verifying tokens. */
+  public readonly jwksUri: string;
+
+  constructor(scope: Construct, id: string, props: CognitoM2mAuthProps) {
+    super(scope, id);
+    const environmentName = props.environmentName;
+    const userPoolNamePrefix = props.userPoolNamePrefix ?? DEFAULTS.userPoolNamePrefix;
+    const domainPrefix = props.domainPrefix ?? DEFAULTS.domainPrefix;
+    const resourceServer = props.resourceServer ?? DEFAULTS.resourceServer;
+    const scopeNames = resourceServer.scopes.map((s) => s.name);
+    const clients = props.clients ?? [{ name: DEFAULTS.clientName }];
+    validateLiteral('environmentName', environmentName, variableRules.environmentName);
+    validateLiteral('region', props.region, variableRules.awsRegion);
+    validateLiteral('userPoolNamePrefix', userPoolNamePrefix, variableRules.userPoolNamePrefix);
+    validateLiteral('domainPrefix', domainPrefix, variableRules.domainPrefix);
+    for (const client of clients) {
+      const unknown = client.scopes?.find((name) => !scopeNames.includes(name));
+      if (unknown !== undefined) {
+        throw new Error(
+          `scope "${unknown}" of client ${client.name} is not defined by resource server ${resourceServer.identifier} (${scopeNames.join(', ')})`,
+        );
+      }
+    }
+
+    this.userPool = new CognitoUserPool(this, 'user-pool', {
+      name: `${environmentName}-${userPoolNamePrefix}-user-pool`,
+      // Machines only: nobody signs up, and no e-mail, password-reset or MFA features are set up.
+      adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+      deletionProtection: inProduction(environmentName, 'ACTIVE', 'INACTIVE'),
+    });
+
+    this.resourceServer = new CognitoResourceServer(this, 'resource-server', {
+      userPoolId: this.userPool.id,
+      identifier: resourceServer.identifier,
+      name: resourceServer.name,
+      scope: resourceServer.scopes.map((s) => ({ scopeName: s.name, scopeDescription: s.description })),
+    });
+    // Built from the resource server's identifier attribute rather than written out: the reference
+    // makes Terraform create the resource server before any client that asks for its scopes, and the
+    // values stay known at plan time (scope_identifiers would show as "known after apply").
+    const scopeIdentifier = (name: string) => `${this.resourceServer.identifier}/${name}`;
+    this.scopeIdentifiers = scopeNames.map(scopeIdentifier);
+
+    this.domain = new CognitoUserPoolDomain(this, 'domain', {
+      userPoolId: this.userPool.id,
+      domain: inProduction(
+        environmentName,
+        `${domainPrefix}-auth`,
+        `${domainPrefix}-${environmentName}-auth`,
+      ),
+      managedLoginVersion: 2,
+    });
+
+    this.tokenEndpoint = `https://${this.domain.domain}.auth.${props.region}.amazoncognito.com/oauth2/token`;
+    this.issuer = `https://${this.userPool.endpoint}`;
+    this.jwksUri = `${this.issuer}/.well-known/jwks.json`;
+
+    const made = new Map<string, M2mClient>();
+    for (const options of clients) {
+      const scopeIdentifiers = (options.scopes ?? scopeNames).map(scopeIdentifier);
+      const client = new M2mAppClient(this, `client-${options.name}`, {
+        userPoolId: this.userPool.id,
+        clientName: `${environmentName}-${options.name}`,
+        scopeIdentifiers,
+        accessTokenValidityMinutes: options.accessTokenValidityMinutes,
+      });
+      const credentialsSecret = props.storeCredentialsInSecretsManager
+        ? new ClientCredentialsSecret(this, `secret-${options.name}`, {
+            secretName: `m2m-auth/${environmentName}/${options.name}`,
+            description: `OAuth 2.0 client credentials of ${options.name} (${environmentName})`,
+            recoveryWindowInDays: inProduction(environmentName, 30, 0),
+            clientId: client.clientId,
+            clientSecret: client.clientSecret,
+            tokenEndpoint: this.tokenEndpoint,
+            scopes: scopeIdentifiers,
+          })
+        : undefined;
+      made.set(options.name, { client, scopeIdentifiers, credentialsSecret });
+    }
+    this.clients = made;
+  }
+}

@@ -1,0 +1,138 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { type EnvironmentName, variableRules } from '../config/rules';
+import type { Settings } from '../config/settings';
+import { CognitoM2mAuth } from './cognito-m2m-auth';
+import { configureStateBackend } from './state-backend';
+import { ValidatedVariable } from './validated-variable';
+
+export interface M2mAuthStackProps {
+  /** The environment this stack deploys; the default of the environment_name variable. */
+  readonly environmentName: EnvironmentName;
+  /** Validated settings; each becomes the default of its Terraform variable. */
+  readonly settings: Omit<Settings, 'environments'>;
+  /**
+   * Where synth writes, relative to the project root; the local state path is derived from it.
+   * @default "cdktf.out"
+   */
+  readonly outdir?: string;
+}
+
+/**
+ * One environment's Cognito M2M authentication, with the variables and outputs of the original
+ * main.tf and variables.tf, and its own state.
+ */
+export class M2mAuthStack extends TerraformStack {
+  public readonly auth: CognitoM2mAuth;
+
+  constructor(scope: Construct, id: string, props: M2mAuthStackProps) {
+    super(scope, id);
+    const { settings } = props;
+
+    const environmentName = new ValidatedVariable(this, 'environment_name', {
+      description: 'Environment name: dev, test or prod. prod protects the user pool from deletion.',
+      default: props.environmentName,
+      rules: variableRules.environmentName,
+    }).stringValue;
+    const awsRegion = new ValidatedVariable(this, 'aws_region', {
+      description: 'AWS region to deploy to.',
+      default: settings.awsRegion,
+      rules: variableRules.awsRegion,
+    }).stringValue;
+    const userPoolNamePrefix = new ValidatedVariable(this, 'user_pool_name_prefix', {
+      description: 'Middle of the user pool name: <environment>-<prefix>-user-pool.',
+      default: settings.userPoolNamePrefix,
+      rules: variableRules.userPoolNamePrefix,
+    }).stringValue;
+    const domainPrefix = new ValidatedVariable(this, 'domain_prefix', {
+      description:
+        'Cognito domain prefix, globally unique: <prefix>-<environment>-auth, or <prefix>-auth in prod.',
+      default: settings.domainPrefix,
+      rules: variableRules.domainPrefix,
+    }).stringValue;
+    const projectTag = new ValidatedVariable(this, 'project_tag', {
+      description: 'Value of the Project tag on every resource.',
+      default: settings.projectTag,
+      rules: variableRules.projectTag,
+    }).stringValue;
+
+    new AwsProvider(this, 'aws', {
+      region: awsRegion,
+      defaultTags: [{ tags: { Environment: environmentName, Project: projectTag, ManagedBy: 'cdktf' } }],
+    });
+    configureStateBackend(this, {
+      stackName: id,
+      environmentName: props.environmentName,
+      outdir: props.outdir ?? 'cdktf.out',
+      remoteState: settings.remoteState,
+    });
+
+    this.auth = new CognitoM2mAuth(this, 'cognito', {
+      environmentName,
+      region: awsRegion,
+      userPoolNamePrefix,
+      domainPrefix,
+      resourceServer: settings.resourceServer,
+      clients: settings.clients,
+      storeCredentialsInSecretsManager: settings.storeCredentialsInSecretsManager,
+    });
+
+    this.defineOutputs();
+  }
+
+  private defineOutputs(): void {
+    const auth = this.auth;
+    const clients = [...auth.clients.entries()];
+    const [, first] = clients[0];
+    const output = (name: string, description: string, value: unknown, sensitive = false) =>
+      new TerraformOutput(this, name, { description, value, sensitive }).overrideLogicalId(name);
+
+    output('user_pool_id', 'ID of the Cognito user pool.', auth.userPool.id);
+    output('user_pool_arn', 'ARN of the Cognito user pool.', auth.userPool.arn);
+    output('client_id', `App client ID of ${clients[0][0]}, the first client.`, first.client.clientId);
+    output(
+      'client_secret',
+      `App client secret of ${clients[0][0]}, the first client.`,
+      first.client.clientSecret,
+      true,
+    );
+    output(
+      'client_ids',
+      'App client IDs by client name.',
+      Object.fromEntries(clients.map(([name, c]) => [name, c.client.clientId])),
+    );
+    output(
+      'client_secrets',
+      'App client secrets by client name.',
+      Object.fromEntries(clients.map(([name, c]) => [name, c.client.clientSecret])),
+      true,
+    );
+    output(
+      'client_scopes',
+      'Scopes each client may ask for, by client name.',
+      Object.fromEntries(clients.map(([name, c]) => [name, c.scopeIdentifiers])),
+    );
+    output('domain', 'Cognito domain prefix of the managed login and token endpoint.', auth.domain.domain);
+    output(
+      'token_endpoint',
+      'OAuth 2.0 token endpoint for the client-credentials grant.',
+      auth.tokenEndpoint,
+    );
+    output(
+      'resource_server_scope_identifiers',
+      'Full scope identifiers to request tokens with.',
+      auth.scopeIdentifiers,
+    );
+    output('issuer', 'Issuer (iss claim) of the access tokens.', auth.issuer);
+    output('jwks_uri', "URL of the pool's JSON Web Key Set, for verifying tokens.", auth.jwksUri);
+    const secrets = clients.filter(([, c]) => c.credentialsSecret);
+    if (secrets.length > 0) {
+      output(
+        'client_credentials_secret_arns',
+        "ARNs of the Secrets Manager secrets holding each client's credentials, by client name.",
+        Object.fromEntries(secrets.map(([name, c]) => [name, c.credentialsSecret!.secretArn])),
+      );
+    }
+  }
+}
