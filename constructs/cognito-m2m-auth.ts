@@ -6,7 +6,7 @@ import { variableRules } from '../config/rules';
 import { DEFAULTS, type ResourceServerSettings } from '../config/settings';
 import { ClientCredentialsSecret } from './client-credentials-secret';
 import { validateLiteral } from './literal-validation';
-import { M2mAppClient } from './m2m-app-client';
+import { M2mAppClient, validateAccessTokenValidity } from './m2m-app-client';
 import { inProduction } from './production-switch';
 
 /** A calling service and what it may do. */
@@ -104,6 +104,7 @@ export class CognitoM2mAuth extends Construct {
     validateLiteral('userPoolNamePrefix', userPoolNamePrefix, variableRules.userPoolNamePrefix);
     validateLiteral('domainPrefix', domainPrefix, variableRules.domainPrefix);
     for (const client of clients) {
+      if (client.accessTokenValidityMinutes !== undefined) validateAccessTokenValidity(client.accessTokenValidityMinutes);
       const unknown = client.scopes?.find((name) => !scopeNames.includes(name));
       if (unknown !== undefined) {
         throw new Error(

@@ -19,6 +19,13 @@ export interface M2mAppClientProps {
   readonly accessTokenValidityMinutes?: number;
 }
 
+/** Cognito accepts access tokens valid for 5 minutes to 1 day. */
+export function validateAccessTokenValidity(minutes: number): void {
+  if (!Number.isInteger(minutes) || minutes < 5 || minutes > 1440) {
+    throw new Error(`accessTokenValidityMinutes ${minutes} is invalid: must be a whole number between 5 and 1440`);
+  }
+}
+
 /**
  * An app client that can use only the OAuth 2.0 client-credentials grant: it has a secret, no user
  * sign-in flows, no identity providers but Cognito's, and only the scopes it is given.

@@ -1,0 +1,35 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Testing } from 'cdktf';
+import { parseSettings } from '../../config/load';
+import type { EnvironmentName } from '../../config/rules';
+import { M2mAuthStack } from '../../constructs/m2m-auth-stack';
+
+/** The synthesized Terraform JSON of one stack, parsed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TerraformJson = Record<string, any>;
+
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-test-'));
+
+/** Synthesizes the stack main.ts would build for `environment` from a cdktf.json context. */
+export function synthStack(context: Record<string, unknown> = {}, environment: EnvironmentName = 'dev') {
+  const { environments: _environments, ...settings } = parseSettings(context);
+  const app = Testing.app({ outdir });
+  const stack = new M2mAuthStack(app, `m2m-auth-${environment}`, { environmentName: environment, settings });
+  const json = Testing.synth(stack);
+  return { stack, json, tf: JSON.parse(json) as TerraformJson };
+}
+
+/** The only resource of `type` in the configuration (fails the test when there are several). */
+export function onlyResource(tf: TerraformJson, type: string): TerraformJson {
+  const resources = Object.values(tf.resource?.[type] ?? {}) as TerraformJson[];
+  if (resources.length !== 1) throw new Error(`expected one ${type}, found ${resources.length}`);
+  return resources[0];
+}
+
+/** The address ("type.name") of the only resource of `type`, as other resources reference it. */
+export function addressOf(tf: TerraformJson, type: string): string {
+  onlyResource(tf, type);
+  return `${type}.${Object.keys(tf.resource[type])[0]}`;
+}

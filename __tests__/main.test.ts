@@ -1,0 +1,45 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runApp, tempProject } from './helpers/project';
+
+function stackJson(outdir: string, stack: string) {
+  return JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+}
+
+describe('main.ts', () => {
+  test('synthesizes one stack per environment of cdktf.json into cdktf.out', async () => {
+    const project = tempProject({ environments: ['dev', 'prod'] });
+    const result = await runApp(project);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['m2m-auth-dev', 'm2m-auth-prod']);
+    expect(stackJson(path.join(project, 'cdktf.out'), 'm2m-auth-prod').variable.environment_name.default).toBe('prod');
+  });
+
+  test('points each local state file at the project root, wherever the CLI tells it to write', async () => {
+    const project = tempProject({});
+    // The cdktf CLI creates the output folder and passes its absolute path.
+    const outdir = path.join(project, 'build', 'tf');
+    fs.mkdirSync(outdir, { recursive: true });
+    const result = await runApp(project, { CDKTF_OUTDIR: outdir });
+    expect(result.code).toBe(0);
+    const statePath = stackJson(outdir, 'm2m-auth-dev').terraform.backend.local.path as string;
+    expect(statePath).toBe('../../../../terraform.m2m-auth-dev.tfstate');
+    const stackFolder = path.join(outdir, 'stacks', 'm2m-auth-dev');
+    expect(path.resolve(stackFolder, statePath)).toBe(path.join(project, 'terraform.m2m-auth-dev.tfstate'));
+    expect(JSON.stringify(stackJson(outdir, 'm2m-auth-dev'))).not.toContain(os.tmpdir());
+  });
+
+  test('stops on a bad setting with one line naming key, value and rule, writing nothing', async () => {
+    const project = tempProject({ domainPrefix: 'Amazon_Auth' });
+    const result = await runApp(project);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'Error: cdktf.json context.domainPrefix = "Amazon_Auth" is invalid: must contain only lowercase letters, digits and hyphens, and must not start or end with a hyphen\n',
+    );
+    expect(result.stdout).toBe('');
+    expect(fs.existsSync(path.join(project, 'cdktf.out'))).toBe(false);
+  });
+});
