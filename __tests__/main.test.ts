@@ -15,7 +15,9 @@ describe('main.ts', () => {
     expect(result.code).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.stacks).sort()).toEqual(['m2m-auth-dev', 'm2m-auth-prod']);
-    expect(stackJson(path.join(project, 'cdktf.out'), 'm2m-auth-prod').variable.environment_name.default).toBe('prod');
+    expect(
+      stackJson(path.join(project, 'cdktf.out'), 'm2m-auth-prod').variable.environment_name.default,
+    ).toBe('prod');
   });
 
   test('points each local state file at the project root, wherever the CLI tells it to write', async () => {

@@ -48,21 +48,81 @@ describe('parseSettings', () => {
 
   // Each bad value: the one-line message names the key, the value and the rule.
   test.each<[string, Record<string, unknown>, string]>([
-    ['environments of the wrong type', { environments: 'dev' }, 'cdktf.json context.environments = "dev" is invalid: must be of type array'],
-    ['an unknown environment', { environments: ['dev', 'qa'] }, 'cdktf.json context.environments[1] = "qa" is invalid: must be one of dev, test, prod'],
-    ['no environment', { environments: [] }, 'cdktf.json context.environments = [] is invalid: needs at least one of dev, test, prod'],
-    ['a repeated environment', { environments: ['dev', 'dev'] }, 'cdktf.json context.environments[1] = "dev" is invalid: must be unique, and "dev" appears twice'],
-    ['a malformed region', { awsRegion: 'moon-1' }, 'cdktf.json context.awsRegion = "moon-1" is invalid: must be an AWS region code such as us-east-1'],
-    ['a region of the wrong type', { awsRegion: 42 }, 'cdktf.json context.awsRegion = 42 is invalid: must be of type string'],
-    ['a blank user pool prefix', { userPoolNamePrefix: ' ' }, 'cdktf.json context.userPoolNamePrefix = " " is invalid: must not be empty'],
-    ['a user pool prefix with a slash', { userPoolNamePrefix: 'a/b' }, 'cdktf.json context.userPoolNamePrefix = "a/b" is invalid: must contain only letters, digits, spaces and the characters + = , . @ _ -'],
-    ['an uppercase domain prefix', { domainPrefix: 'Acme' }, 'cdktf.json context.domainPrefix = "Acme" is invalid: must contain only lowercase letters, digits and hyphens, and must not start or end with a hyphen'],
-    ['a domain prefix with an underscore', { domainPrefix: 'acme_auth' }, 'context.domainPrefix = "acme_auth" is invalid: must contain only lowercase letters'],
-    ['a domain prefix ending in a hyphen', { domainPrefix: 'acme-' }, 'context.domainPrefix = "acme-" is invalid: must contain only lowercase letters'],
-    ['a domain prefix with a reserved word', { domainPrefix: 'my-cognito' }, 'cdktf.json context.domainPrefix = "my-cognito" is invalid: must not contain "aws", "amazon" or "cognito" (Cognito reserves them)'],
-    ['a domain prefix too long for the domain', { domainPrefix: 'a'.repeat(54) }, `cdktf.json context.domainPrefix = "${'a'.repeat(54)}" is invalid: must be at most 53 characters so the domain "<prefix>-<environment>-auth" fits in 63`],
-    ['an empty project tag', { projectTag: '' }, 'cdktf.json context.projectTag = "" is invalid: must not be empty'],
-    ['a project tag too long', { projectTag: 'x'.repeat(257) }, 'is invalid: must be at most 256 characters (the AWS limit for a tag value)'],
+    [
+      'environments of the wrong type',
+      { environments: 'dev' },
+      'cdktf.json context.environments = "dev" is invalid: must be of type array',
+    ],
+    [
+      'an unknown environment',
+      { environments: ['dev', 'qa'] },
+      'cdktf.json context.environments[1] = "qa" is invalid: must be one of dev, test, prod',
+    ],
+    [
+      'no environment',
+      { environments: [] },
+      'cdktf.json context.environments = [] is invalid: needs at least one of dev, test, prod',
+    ],
+    [
+      'a repeated environment',
+      { environments: ['dev', 'dev'] },
+      'cdktf.json context.environments[1] = "dev" is invalid: must be unique, and "dev" appears twice',
+    ],
+    [
+      'a malformed region',
+      { awsRegion: 'moon-1' },
+      'cdktf.json context.awsRegion = "moon-1" is invalid: must be an AWS region code such as us-east-1',
+    ],
+    [
+      'a region of the wrong type',
+      { awsRegion: 42 },
+      'cdktf.json context.awsRegion = 42 is invalid: must be of type string',
+    ],
+    [
+      'a blank user pool prefix',
+      { userPoolNamePrefix: ' ' },
+      'cdktf.json context.userPoolNamePrefix = " " is invalid: must not be empty',
+    ],
+    [
+      'a user pool prefix with a slash',
+      { userPoolNamePrefix: 'a/b' },
+      'cdktf.json context.userPoolNamePrefix = "a/b" is invalid: must contain only letters, digits, spaces and the characters + = , . @ _ -',
+    ],
+    [
+      'an uppercase domain prefix',
+      { domainPrefix: 'Acme' },
+      'cdktf.json context.domainPrefix = "Acme" is invalid: must contain only lowercase letters, digits and hyphens, and must not start or end with a hyphen',
+    ],
+    [
+      'a domain prefix with an underscore',
+      { domainPrefix: 'acme_auth' },
+      'context.domainPrefix = "acme_auth" is invalid: must contain only lowercase letters',
+    ],
+    [
+      'a domain prefix ending in a hyphen',
+      { domainPrefix: 'acme-' },
+      'context.domainPrefix = "acme-" is invalid: must contain only lowercase letters',
+    ],
+    [
+      'a domain prefix with a reserved word',
+      { domainPrefix: 'my-cognito' },
+      'cdktf.json context.domainPrefix = "my-cognito" is invalid: must not contain "aws", "amazon" or "cognito" (Cognito reserves them)',
+    ],
+    [
+      'a domain prefix too long for the domain',
+      { domainPrefix: 'a'.repeat(54) },
+      `cdktf.json context.domainPrefix = "${'a'.repeat(54)}" is invalid: must be at most 53 characters so the domain "<prefix>-<environment>-auth" fits in 63`,
+    ],
+    [
+      'an empty project tag',
+      { projectTag: '' },
+      'cdktf.json context.projectTag = "" is invalid: must not be empty',
+    ],
+    [
+      'a project tag too long',
+      { projectTag: 'x'.repeat(257) },
+      'is invalid: must be at most 256 characters (the AWS limit for a tag value)',
+    ],
   ])('rejects %s', (_what, context, message) => {
     expect(() => parseSettings(context)).toThrow(ConfigError);
     expect(() => parseSettings(context)).toThrow(message);
@@ -95,12 +155,16 @@ describe('readContext', () => {
 
   test('takes what the cdktf CLI passes in CDKTF_CONTEXT_JSON', () => {
     process.env.CDKTF_CONTEXT_JSON = JSON.stringify({ environments: ['prod'] });
-    expect(readContext(projectWith('{"context": {"environments": ["dev"]}}'))).toEqual({ environments: ['prod'] });
+    expect(readContext(projectWith('{"context": {"environments": ["dev"]}}'))).toEqual({
+      environments: ['prod'],
+    });
   });
 
   test("reads cdktf.json's context when the app runs on its own", () => {
     delete process.env.CDKTF_CONTEXT_JSON;
-    expect(readContext(projectWith('{"context": {"environments": ["test"]}}'))).toEqual({ environments: ['test'] });
+    expect(readContext(projectWith('{"context": {"environments": ["test"]}}'))).toEqual({
+      environments: ['test'],
+    });
   });
 
   test('reports a cdktf.json that is not JSON', () => {

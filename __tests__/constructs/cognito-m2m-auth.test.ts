@@ -16,11 +16,14 @@ describe('CognitoM2mAuth with literal values', () => {
     expect(onlyResource(tf, 'aws_cognito_user_pool_domain').domain).toBe('acme-auth');
   });
 
-  test.each(['dev', 'test'])('%s: deletion protection off and the environment in the domain', (environmentName) => {
-    const tf = synth({ environmentName, region: 'eu-west-1', domainPrefix: 'acme' });
-    expect(onlyResource(tf, 'aws_cognito_user_pool').deletion_protection).toBe('INACTIVE');
-    expect(onlyResource(tf, 'aws_cognito_user_pool_domain').domain).toBe(`acme-${environmentName}-auth`);
-  });
+  test.each(['dev', 'test'])(
+    '%s: deletion protection off and the environment in the domain',
+    (environmentName) => {
+      const tf = synth({ environmentName, region: 'eu-west-1', domainPrefix: 'acme' });
+      expect(onlyResource(tf, 'aws_cognito_user_pool').deletion_protection).toBe('INACTIVE');
+      expect(onlyResource(tf, 'aws_cognito_user_pool_domain').domain).toBe(`acme-${environmentName}-auth`);
+    },
+  );
 
   test('exposes the token endpoint, issuer and JWKS URI for the region', () => {
     const stack = new TerraformStack(Testing.app(), 'stack');
@@ -39,21 +42,50 @@ describe('CognitoM2mAuth with literal values', () => {
 
 describe('CognitoM2mAuth validates literal props before creating anything', () => {
   test.each<[string, Partial<CognitoM2mAuthProps>, string]>([
-    ['environmentName', { environmentName: 'qa' }, 'environmentName "qa" is invalid: must be one of dev, test, prod'],
-    ['region', { region: 'moon-1' }, 'region "moon-1" is invalid: must be an AWS region code such as us-east-1'],
-    ['domainPrefix', { domainPrefix: 'aws-team' }, 'domainPrefix "aws-team" is invalid: must not contain "aws", "amazon" or "cognito"'],
+    [
+      'environmentName',
+      { environmentName: 'qa' },
+      'environmentName "qa" is invalid: must be one of dev, test, prod',
+    ],
+    [
+      'region',
+      { region: 'moon-1' },
+      'region "moon-1" is invalid: must be an AWS region code such as us-east-1',
+    ],
+    [
+      'domainPrefix',
+      { domainPrefix: 'aws-team' },
+      'domainPrefix "aws-team" is invalid: must not contain "aws", "amazon" or "cognito"',
+    ],
     ['userPoolNamePrefix', { userPoolNamePrefix: '' }, 'userPoolNamePrefix "" is invalid: must not be empty'],
-    ['client scopes', { clients: [{ name: 'reporter', scopes: ['admin'] }] }, 'scope "admin" of client reporter is not defined by resource server m2m-client (read, write)'],
-    ['token validity', { clients: [{ name: 'reporter', accessTokenValidityMinutes: 4 }] }, 'accessTokenValidityMinutes 4 is invalid: must be a whole number between 5 and 1440'],
+    [
+      'client scopes',
+      { clients: [{ name: 'reporter', scopes: ['admin'] }] },
+      'scope "admin" of client reporter is not defined by resource server m2m-client (read, write)',
+    ],
+    [
+      'token validity',
+      { clients: [{ name: 'reporter', accessTokenValidityMinutes: 4 }] },
+      'accessTokenValidityMinutes 4 is invalid: must be a whole number between 5 and 1440',
+    ],
   ])('rejects a bad %s', (_what, props, message) => {
     const stack = new TerraformStack(Testing.app(), 'stack');
-    expect(() => new CognitoM2mAuth(stack, 'auth', { environmentName: 'dev', region: 'us-east-1', ...props })).toThrow(message);
+    expect(
+      () => new CognitoM2mAuth(stack, 'auth', { environmentName: 'dev', region: 'us-east-1', ...props }),
+    ).toThrow(message);
     expect(stack.node.findAll().filter((c) => c.node.id === 'user-pool')).toHaveLength(0);
   });
 
-  test('leaves Terraform references to the variables\' own validation', () => {
+  test("leaves Terraform references to the variables' own validation", () => {
     const stack = new TerraformStack(Testing.app(), 'stack');
     const prefix = new TerraformVariable(stack, 'prefix', { type: 'string' });
-    expect(() => new CognitoM2mAuth(stack, 'auth', { environmentName: 'dev', region: 'us-east-1', domainPrefix: prefix.stringValue })).not.toThrow();
+    expect(
+      () =>
+        new CognitoM2mAuth(stack, 'auth', {
+          environmentName: 'dev',
+          region: 'us-east-1',
+          domainPrefix: prefix.stringValue,
+        }),
+    ).not.toThrow();
   });
 });

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { CognitoResourceServer } from '@cdktf/provider-aws/lib/cognito-resource-server';
 import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
@@ -20,7 +21,9 @@ describe('the dev stack with default settings', () => {
       'project_tag',
       'user_pool_name_prefix',
     ]);
-    const defaults = Object.fromEntries(Object.entries(tf.variable).map(([name, v]) => [name, (v as { default: string }).default]));
+    const defaults = Object.fromEntries(
+      Object.entries(tf.variable).map(([name, v]) => [name, (v as { default: string }).default]),
+    );
     expect(defaults).toEqual({
       environment_name: 'dev',
       aws_region: 'us-east-1',
@@ -35,9 +38,17 @@ describe('the dev stack with default settings', () => {
   });
 
   test.each([
-    ['environment_name', 'contains(["dev", "test", "prod"], var.environment_name)', 'Invalid environment_name: must be one of dev, test, prod.'],
+    [
+      'environment_name',
+      'contains(["dev", "test", "prod"], var.environment_name)',
+      'Invalid environment_name: must be one of dev, test, prod.',
+    ],
     ['aws_region', 'can(regex(', 'Invalid aws_region: must be an AWS region code such as us-east-1.'],
-    ['domain_prefix', 'can(regex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", var.domain_prefix))', 'lowercase letters, digits and hyphens'],
+    [
+      'domain_prefix',
+      'can(regex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", var.domain_prefix))',
+      'lowercase letters, digits and hyphens',
+    ],
     ['domain_prefix', 'regexall("aws|amazon|cognito", var.domain_prefix)', '"aws", "amazon" or "cognito"'],
     ['domain_prefix', 'length(var.domain_prefix) <= 53', 'at most 53 characters'],
     ['project_tag', 'length(trimspace(var.project_tag)) > 0', 'Invalid project_tag: must not be empty.'],
@@ -52,7 +63,11 @@ describe('the dev stack with default settings', () => {
   test('configures the AWS provider from var.aws_region with Environment, Project and ManagedBy tags', () => {
     expect(json).toHaveProviderWithProperties(AwsProvider, {
       region: '${var.aws_region}',
-      default_tags: [{ tags: { Environment: '${var.environment_name}', Project: '${var.project_tag}', ManagedBy: 'cdktf' } }],
+      default_tags: [
+        {
+          tags: { Environment: '${var.environment_name}', Project: '${var.project_tag}', ManagedBy: 'cdktf' },
+        },
+      ],
     });
     expect(tf.terraform.required_providers.aws.version).toBe('5.100.0');
   });
@@ -65,7 +80,15 @@ describe('the dev stack with default settings', () => {
     });
     const userPool = onlyResource(tf, 'aws_cognito_user_pool');
     // No e-mail, password or MFA features for a pool without users.
-    for (const attribute of ['auto_verified_attributes', 'username_attributes', 'alias_attributes', 'email_configuration', 'password_policy', 'mfa_configuration', 'schema']) {
+    for (const attribute of [
+      'auto_verified_attributes',
+      'username_attributes',
+      'alias_attributes',
+      'email_configuration',
+      'password_policy',
+      'mfa_configuration',
+      'schema',
+    ]) {
       expect(userPool).not.toHaveProperty(attribute);
     }
   });
@@ -89,7 +112,10 @@ describe('the dev stack with default settings', () => {
       generate_secret: true,
       allowed_oauth_flows: ['client_credentials'],
       allowed_oauth_flows_user_pool_client: true,
-      allowed_oauth_scopes: [`\${${resourceServer}.identifier}/read`, `\${${resourceServer}.identifier}/write`],
+      allowed_oauth_scopes: [
+        `\${${resourceServer}.identifier}/read`,
+        `\${${resourceServer}.identifier}/write`,
+      ],
       supported_identity_providers: ['COGNITO'],
       explicit_auth_flows: ['ALLOW_REFRESH_TOKEN_AUTH'],
       prevent_user_existence_errors: 'ENABLED',
@@ -127,7 +153,9 @@ describe('the dev stack with default settings', () => {
       'user_pool_id',
     ]);
     for (const output of Object.values(outputs)) expect(output.description.length).toBeGreaterThan(10);
-    const sensitive = Object.entries(outputs).filter(([, o]) => o.sensitive).map(([name]) => name);
+    const sensitive = Object.entries(outputs)
+      .filter(([, o]) => o.sensitive)
+      .map(([name]) => name);
     expect(sensitive.sort()).toEqual(['client_secret', 'client_secrets']);
 
     const client = addressOf(tf, 'aws_cognito_user_pool_client');
@@ -136,7 +164,9 @@ describe('the dev stack with default settings', () => {
     expect(outputs.client_id.value).toBe(`\${${client}.id}`);
     expect(outputs.client_secret.value).toBe(`\${${client}.client_secret}`);
     expect(outputs.domain.value).toBe(`\${${domain}.domain}`);
-    expect(outputs.token_endpoint.value).toBe(`https://\${${domain}.domain}.auth.\${var.aws_region}.amazoncognito.com/oauth2/token`);
+    expect(outputs.token_endpoint.value).toBe(
+      `https://\${${domain}.domain}.auth.\${var.aws_region}.amazoncognito.com/oauth2/token`,
+    );
     expect(outputs.resource_server_scope_identifiers.value).toEqual([
       `\${${resourceServer}.identifier}/read`,
       `\${${resourceServer}.identifier}/write`,
@@ -157,7 +187,7 @@ describe('the dev stack with default settings', () => {
 
   test('contains no absolute path of this machine', () => {
     expect(json).not.toContain(process.cwd());
-    expect(json).not.toContain(require('node:os').tmpdir());
+    expect(json).not.toContain(os.tmpdir());
   });
 
   test('matches the snapshot', () => {

@@ -5,10 +5,17 @@ import * as path from 'node:path';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
-/** A throwaway project folder with its own cdktf.json, sharing this project's node_modules. */
-export function tempProject(context: Record<string, unknown>): string {
+/**
+ * A throwaway project folder with its own cdktf.json, sharing this project's node_modules and (with
+ * `withSources`) its app sources, so that the cdktf CLI can run there.
+ */
+export function tempProject(context: Record<string, unknown>, withSources = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-project-'));
-  fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const links = [
+    'node_modules',
+    ...(withSources ? ['main.ts', 'config', 'constructs', 'tsconfig.json'] : []),
+  ];
+  for (const name of links) fs.symlinkSync(path.join(PROJECT_ROOT, name), path.join(dir, name));
   const cdktfJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdktf.json'), 'utf8'));
   fs.writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ ...cdktfJson, context }, null, 2));
   return dir;
