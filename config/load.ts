@@ -44,7 +44,11 @@ function describeIssue(issue: z.core.$ZodIssue, context: unknown): string {
   }
   const value = valueAt(context, issue.path);
   if (value === undefined) return `${key} is required`;
-  const rule = issue.code === 'invalid_type' ? `must be of type ${issue.expected}` : issue.message;
+  // Zod's own type messages ("Invalid input: expected string, received number") become our rule style.
+  const rule =
+    issue.message.startsWith('Invalid input') && issue.code === 'invalid_type'
+      ? `must be of type ${issue.expected}`
+      : issue.message;
   return `${key} = ${preview(value)} is invalid: ${rule}`;
 }
 
