@@ -1,5 +1,4 @@
 import { CognitoResourceServer } from '@cdktf/provider-aws/lib/cognito-resource-server';
-import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { ConfigError } from '../../config/load';
 import { addressOf, synthStack, type TerraformJson } from '../helpers/synth';
