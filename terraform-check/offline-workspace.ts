@@ -60,19 +60,29 @@ const OFFLINE_PROVIDER_OVERRIDE = {
 };
 
 export class OfflineWorkspace {
-  /** Copies the stack folder's configuration (not its state or .terraform) into a temporary folder. */
-  static create(stackDir: string, terraform: string, cliConfig: CliConfig): OfflineWorkspace {
+  /**
+   * Copies the stack folder's configuration (not its state or .terraform) into a temporary folder.
+   * The backend block is dropped unless `keepBackend`: planning needs none, and without it the copy
+   * can never reach the real state.
+   */
+  static create(
+    stackDir: string,
+    terraform: string,
+    cliConfig: CliConfig,
+    { keepBackend = false } = {},
+  ): OfflineWorkspace {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `m2m-auth-${path.basename(stackDir)}-`));
     for (const entry of fs.readdirSync(stackDir, { withFileTypes: true })) {
       if (entry.isFile() && /\.tf(\.json)?$/.test(entry.name)) {
         fs.copyFileSync(path.join(stackDir, entry.name), path.join(dir, entry.name));
       }
     }
-    // Planning needs no backend; without the block, the copy can never reach the real state.
-    const configFile = path.join(dir, 'cdk.tf.json');
-    const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { terraform?: { backend?: unknown } };
-    if (config.terraform) delete config.terraform.backend;
-    fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+    if (!keepBackend) {
+      const configFile = path.join(dir, 'cdk.tf.json');
+      const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { terraform?: { backend?: unknown } };
+      if (config.terraform) delete config.terraform.backend;
+      fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+    }
     fs.writeFileSync(
       path.join(dir, 'offline_override.tf.json'),
       JSON.stringify(OFFLINE_PROVIDER_OVERRIDE, null, 2),
