@@ -12,6 +12,8 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // One worker per core: the terraform checks wait on terraform much of the time.
+  maxWorkers: '100%',
   projects: [
     {
       ...shared,

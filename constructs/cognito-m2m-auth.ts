@@ -104,7 +104,8 @@ export class CognitoM2mAuth extends Construct {
     validateLiteral('userPoolNamePrefix', userPoolNamePrefix, variableRules.userPoolNamePrefix);
     validateLiteral('domainPrefix', domainPrefix, variableRules.domainPrefix);
     for (const client of clients) {
-      if (client.accessTokenValidityMinutes !== undefined) validateAccessTokenValidity(client.accessTokenValidityMinutes);
+      if (client.accessTokenValidityMinutes !== undefined)
+        validateAccessTokenValidity(client.accessTokenValidityMinutes);
       const unknown = client.scopes?.find((name) => !scopeNames.includes(name));
       if (unknown !== undefined) {
         throw new Error(

@@ -22,7 +22,9 @@ export interface M2mAppClientProps {
 /** Cognito accepts access tokens valid for 5 minutes to 1 day. */
 export function validateAccessTokenValidity(minutes: number): void {
   if (!Number.isInteger(minutes) || minutes < 5 || minutes > 1440) {
-    throw new Error(`accessTokenValidityMinutes ${minutes} is invalid: must be a whole number between 5 and 1440`);
+    throw new Error(
+      `accessTokenValidityMinutes ${minutes} is invalid: must be a whole number between 5 and 1440`,
+    );
   }
 }
 

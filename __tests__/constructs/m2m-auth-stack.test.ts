@@ -5,7 +5,7 @@ import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { addressOf, onlyResource, synthStack } from '../helpers/synth';
+import { addressOf, onlyResource, STACK_OUTPUTS, synthStack } from '../helpers/synth';
 
 describe('the dev stack with default settings', () => {
   const { json, tf } = synthStack();
@@ -138,20 +138,7 @@ describe('the dev stack with default settings', () => {
 
   test('outputs what callers and verifiers need, each described, secrets sensitive', () => {
     const outputs = tf.output as Record<string, { value: unknown; description: string; sensitive?: boolean }>;
-    expect(Object.keys(outputs).sort()).toEqual([
-      'client_id',
-      'client_ids',
-      'client_scopes',
-      'client_secret',
-      'client_secrets',
-      'domain',
-      'issuer',
-      'jwks_uri',
-      'resource_server_scope_identifiers',
-      'token_endpoint',
-      'user_pool_arn',
-      'user_pool_id',
-    ]);
+    expect(Object.keys(outputs).sort()).toEqual(STACK_OUTPUTS);
     for (const output of Object.values(outputs)) expect(output.description.length).toBeGreaterThan(10);
     const sensitive = Object.entries(outputs)
       .filter(([, o]) => o.sensitive)

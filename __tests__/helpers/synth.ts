@@ -33,3 +33,19 @@ export function addressOf(tf: TerraformJson, type: string): string {
   onlyResource(tf, type);
   return `${type}.${Object.keys(tf.resource[type])[0]}`;
 }
+
+/** The outputs every stack has (client_credentials_secret_arns comes with stored secrets). */
+export const STACK_OUTPUTS = [
+  'client_id',
+  'client_ids',
+  'client_scopes',
+  'client_secret',
+  'client_secrets',
+  'domain',
+  'issuer',
+  'jwks_uri',
+  'resource_server_scope_identifiers',
+  'token_endpoint',
+  'user_pool_arn',
+  'user_pool_id',
+];

@@ -7,7 +7,7 @@ import { describeWithTerraform } from './with-terraform';
 
 describeWithTerraform('npx cdktf diff', (tf) => {
   test('synthesizes, initialises and plans through the CDKTF CLI, offline', async () => {
-    const project = tempProject({ environments: ['dev'] }, true);
+    const project = tempProject({ environments: ['dev'] });
     const sts = await startFakeSts();
     try {
       // --skip-provider-lock: `terraform providers lock` asks the registry, whatever the CLI config says.

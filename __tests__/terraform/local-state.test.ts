@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCommand } from '../../terraform-check/terraform';
-import { runApp, tempProject } from '../helpers/project';
+import { emptyState, runApp, tempProject } from '../helpers/project';
 import { describeWithTerraform } from './with-terraform';
 
 describeWithTerraform('the local state file', (tf) => {
@@ -16,14 +15,7 @@ describeWithTerraform('the local state file', (tf) => {
     // Initialise the stack's real (local) backend, then have Terraform write a state through it.
     const init = await terraform(['init', '-input=false', '-no-color']);
     expect(init.stderr).toBe('');
-    const state = {
-      version: 4,
-      terraform_version: '1.11.0',
-      serial: 1,
-      lineage: randomUUID(),
-      outputs: {},
-      resources: [],
-    };
+    const state = emptyState();
     fs.writeFileSync(path.join(project, 'seed.tfstate'), JSON.stringify(state));
     const push = await terraform(['state', 'push', path.join(project, 'seed.tfstate')]);
     expect(push.stderr).toBe('');

@@ -5,6 +5,7 @@ import { OfflineWorkspace, type PlanJson, type PlanResult } from '../../terrafor
 import { synthesizeApp } from '../../terraform-check/synthesize';
 import { limit } from '../helpers/limit';
 import { PROJECT_ROOT } from '../helpers/project';
+import { STACK_OUTPUTS } from '../helpers/synth';
 import { describeWithTerraform } from './with-terraform';
 
 function after(plan: PlanJson, type: string): Record<string, unknown> {
@@ -67,20 +68,7 @@ describeWithTerraform('the synthesized dev stack in real Terraform, offline', (t
       ['aws_cognito_user_pool_client', ['create']],
       ['aws_cognito_user_pool_domain', ['create']],
     ]);
-    expect(Object.keys(plan!.output_changes).sort()).toEqual([
-      'client_id',
-      'client_ids',
-      'client_scopes',
-      'client_secret',
-      'client_secrets',
-      'domain',
-      'issuer',
-      'jwks_uri',
-      'resource_server_scope_identifiers',
-      'token_endpoint',
-      'user_pool_arn',
-      'user_pool_id',
-    ]);
+    expect(Object.keys(plan!.output_changes).sort()).toEqual(STACK_OUTPUTS);
     expect(after(plan!, 'aws_cognito_user_pool')).toMatchObject({
       name: 'dev-machine-to-machine-user-pool',
       deletion_protection: 'INACTIVE',

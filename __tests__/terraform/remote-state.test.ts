@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OfflineWorkspace } from '../../terraform-check/offline-workspace';
 import { synthesizeApp } from '../../terraform-check/synthesize';
 import { startFakeS3 } from '../helpers/fake-s3';
-import { PROJECT_ROOT } from '../helpers/project';
+import { emptyState, PROJECT_ROOT } from '../helpers/project';
 import { describeWithTerraform } from './with-terraform';
 
 describeWithTerraform('remote state in S3 with native locking', (tf) => {
@@ -79,14 +78,7 @@ describeWithTerraform('remote state in S3 with native locking', (tf) => {
 
   test('writes the state encrypted at <keyPrefix>/<environment>/terraform.tfstate', async () => {
     s3.requests.length = 0;
-    const state = {
-      version: 4,
-      terraform_version: '1.11.0',
-      serial: 1,
-      lineage: randomUUID(),
-      outputs: {},
-      resources: [],
-    };
+    const state = emptyState();
     fs.writeFileSync(path.join(workspace.dir, 'seed.tfstate'), JSON.stringify(state));
     const push = await workspace.run(['state', 'push', 'seed.tfstate']);
     expect(push.stderr).toBe('');

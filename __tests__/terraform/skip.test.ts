@@ -1,14 +1,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PROJECT_ROOT, run } from '../helpers/project';
+import { runCommand } from '../../terraform-check/terraform';
+import { PROJECT_ROOT } from '../helpers/project';
 import { REQUIRE_TERRAFORM } from './with-terraform';
 
 /** Runs one Terraform suite in a fresh jest with terraform hidden from PATH. */
 function runWithoutTerraform(extraEnv: NodeJS.ProcessEnv) {
   const emptyPath = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-no-terraform-'));
   const { [REQUIRE_TERRAFORM]: _unset, ...inherited } = process.env;
-  return run(
+  return runCommand(
     process.execPath,
     [require.resolve('jest/bin/jest'), '--selectProjects', 'terraform', '--ci', '--verbose', 'local-state'],
     { cwd: PROJECT_ROOT, env: { ...inherited, PATH: emptyPath, ...extraEnv } },
