@@ -1,0 +1,183 @@
+import {
+  AccessTokenRejectedError,
+  ClientCredentialsTokenClient,
+  createAccessTokenVerifier,
+  InputError,
+  SigningKeysUnavailableError,
+} from '../../operator';
+import {
+  closedPort,
+  createSigningKey,
+  FakeCognito,
+  ISSUER,
+  jwksOf,
+  mintAccessToken,
+  POOL_ID,
+  type SigningKey,
+} from './fake-cognito';
+
+const READ = 'm2m-client/read';
+const WRITE = 'm2m-client/write';
+
+let key: SigningKey;
+let offline: ReturnType<typeof createAccessTokenVerifier>;
+
+beforeAll(() => {
+  key = createSigningKey();
+  offline = createAccessTokenVerifier({
+    userPoolId: POOL_ID,
+    clientIds: ['client-a', 'client-b'],
+    jwks: jwksOf(key),
+  });
+});
+
+async function rejection(promise: Promise<unknown>): Promise<AccessTokenRejectedError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AccessTokenRejectedError);
+  expect((error as Error).message).not.toMatch(/\n/);
+  return error as AccessTokenRejectedError;
+}
+
+describe('with the JWKS given (offline)', () => {
+  test('a valid token yields its claims', async () => {
+    const claims = await offline.verify(mintAccessToken(key, 'client-b', [READ, WRITE]));
+
+    expect(claims).toMatchObject({
+      iss: ISSUER,
+      client_id: 'client-b',
+      token_use: 'access',
+      scope: `${READ} ${WRITE}`,
+    });
+  });
+
+  test.each([
+    [
+      'expired',
+      { exp: 1_700_000_000, iat: 1_699_996_400 },
+      /expired at 2023-11-14T22:13:20.000Z: get a new token/,
+    ],
+    [
+      'wrong-issuer',
+      { iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OtherPool' },
+      /issued by https:\/\/cognito-idp.us-east-1.amazonaws.com\/us-east-1_OtherPool, not by user pool us-east-1_TestPool1/,
+    ],
+    [
+      'wrong-client',
+      { client_id: 'client-z' },
+      /belongs to client client-z, which is not accepted \(accepted: client-a, client-b\)/,
+    ],
+    ['wrong-token-use', { token_use: 'id' }, /token is an ID token, not an access token/],
+  ] as const)('%s', async (problem, claims, message) => {
+    const error = await rejection(offline.verify(mintAccessToken(key, 'client-a', [READ], claims)));
+
+    expect(error.problem).toBe(problem);
+    expect(error.message).toMatch(message);
+  });
+
+  test('missing-scope: every required scope must be there, from the verifier and from the call', async () => {
+    const verifier = createAccessTokenVerifier({
+      userPoolId: POOL_ID,
+      clientIds: ['client-a'],
+      requiredScopes: [READ],
+      jwks: jwksOf(key),
+    });
+    const readOnly = mintAccessToken(key, 'client-a', [READ]);
+    await expect(verifier.verify(readOnly)).resolves.toMatchObject({ scope: READ });
+
+    const error = await rejection(verifier.verify(readOnly, { requiredScopes: [WRITE] }));
+    expect(error.problem).toBe('missing-scope');
+    expect(error.missingScopes).toEqual([WRITE]);
+    expect(error.message).toMatch(/lacks scope m2m-client\/write \(it has m2m-client\/read\)/);
+  });
+
+  test('bad-signature: signed by another key under the same kid', async () => {
+    const impostor = createSigningKey(key.kid);
+    const error = await rejection(offline.verify(mintAccessToken(impostor, 'client-a', [READ])));
+
+    expect(error.problem).toBe('bad-signature');
+    expect(error.message).toMatch(
+      /signature does not verify with key test-key-1 of user pool us-east-1_TestPool1/,
+    );
+  });
+
+  test('unknown-key: a kid not in the JWKS is reported without fetching anything', async () => {
+    const error = await rejection(
+      offline.verify(mintAccessToken(createSigningKey('other-kid'), 'client-a', [READ])),
+    );
+
+    expect(error.problem).toBe('unknown-key');
+    expect(error.message).toMatch(
+      /signed with key other-kid, which is not in the user pool's keys \(the given JWKS\)/,
+    );
+  });
+
+  test.each(['not-a-jwt', 'a.b.c', ''])('malformed: %p', async (token) => {
+    const error = await rejection(offline.verify(token));
+
+    expect(error.problem).toBe('malformed');
+    expect(error.message).toMatch(/^not a valid JWT \(.+\): pass the access_token value/);
+  });
+});
+
+describe('configuration', () => {
+  test('a user pool ID without a region is an InputError naming the expected form', () => {
+    expect(() => createAccessTokenVerifier({ userPoolId: 'TestPool1', clientIds: ['a'] })).toThrow(
+      InputError,
+    );
+    expect(() => createAccessTokenVerifier({ userPoolId: 'TestPool1', clientIds: ['a'] })).toThrow(
+      /expected <region>_<id>, e.g. us-east-1_AbCdEf123/,
+    );
+  });
+
+  test('no client ID, or a JWKS without keys, is an InputError', () => {
+    expect(() => createAccessTokenVerifier({ userPoolId: POOL_ID, clientIds: [] })).toThrow(/no client ID/);
+    expect(() =>
+      createAccessTokenVerifier({ userPoolId: POOL_ID, clientIds: ['a'], jwks: { k: [] } }),
+    ).toThrow(/JWKS is invalid/);
+  });
+});
+
+describe('with the JWKS fetched over HTTP', () => {
+  let fake: FakeCognito;
+  beforeAll(async () => {
+    fake = await FakeCognito.start({
+      key,
+      clients: { 'client-a': { secret: 'secret-a', scopes: [READ, WRITE] } },
+    });
+  });
+  afterAll(() => fake.close());
+
+  test('fetches the keys once, and verifies a token from the token endpoint end to end', async () => {
+    const verifier = createAccessTokenVerifier({
+      userPoolId: POOL_ID,
+      clientIds: ['client-a'],
+      jwksUri: fake.jwksUri,
+    });
+    const tokens = new ClientCredentialsTokenClient({
+      tokenEndpoint: fake.tokenEndpoint(),
+      clientId: 'client-a',
+      clientSecret: 'secret-a',
+      scopes: [WRITE],
+    });
+
+    const claims = await verifier.verify(await tokens.getToken(), { requiredScopes: [WRITE] });
+    await verifier.verify(mintAccessToken(key, 'client-a', [READ]));
+
+    expect(claims).toMatchObject({ client_id: 'client-a', scope: WRITE, iss: ISSUER });
+    expect(fake.jwksRequests).toBe(1);
+  });
+
+  test('unreachable keys are SigningKeysUnavailableError, not a rejection of the token', async () => {
+    const jwksUri = `http://127.0.0.1:${await closedPort()}/.well-known/jwks.json`;
+    const verifier = createAccessTokenVerifier({ userPoolId: POOL_ID, clientIds: ['client-a'], jwksUri });
+
+    const error = await verifier.verify(mintAccessToken(key, 'client-a', [READ])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SigningKeysUnavailableError);
+    expect((error as Error).message).toMatch(
+      /cannot fetch the user pool's signing keys from .* \(ECONNREFUSED\)/,
+    );
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * `m2m doctor` as a real process: a fake STS (through AWS_ENDPOINT_URL_STS, which the SDK honours),
+ * dummy credentials, a fake or no terraform. Offline it must finish within its time limits.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { closedPort } from './fake-cognito';
+import { createFakeProject, type FakeProject } from './fake-terraform';
+import { runCli } from './run-cli';
+
+const ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+const CALLER_IDENTITY = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult>
+    <Arn>arn:aws:iam::123456789012:user/ci</Arn>
+    <UserId>AIDACKCEVSQ6C2EXAMPLE</UserId>
+    <Account>123456789012</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata>
+</GetCallerIdentityResponse>`;
+
+interface Setup {
+  sts: http.Server;
+  stsUrl: string;
+  stsRequests: { authorization?: string; body: string }[];
+  /** Accepts connections and never answers, like an unreachable instance metadata service. */
+  blackHole: http.Server;
+  blackHoleUrl: string;
+  project: FakeProject;
+}
+
+const listen = async (server: http.Server) => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+
+// Started once, lazily: concurrent tests may start before a beforeAll would have finished.
+let started: Promise<Setup> | undefined;
+const setup = () =>
+  (started ??= (async () => {
+    const stsRequests: Setup['stsRequests'] = [];
+    const sts = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        stsRequests.push({ authorization: request.headers.authorization, body });
+        response.writeHead(200, { 'content-type': 'text/xml' });
+        response.end(CALLER_IDENTITY);
+      });
+    });
+    const blackHole = http.createServer(() => undefined);
+    return {
+      sts,
+      stsUrl: await listen(sts),
+      stsRequests,
+      blackHole,
+      blackHoleUrl: await listen(blackHole),
+      project: createFakeProject({}),
+    };
+  })());
+
+afterAll(async () => {
+  if (!started) return;
+  const { sts, blackHole, project } = await started;
+  for (const server of [sts, blackHole]) {
+    server.closeAllConnections();
+    server.close();
+  }
+  fs.rmSync(project.dir, { recursive: true, force: true });
+});
+
+const credentials = { AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY };
+
+test.concurrent('all checks pass: one ✓ line each, exit 0', async () => {
+  const { stsUrl, stsRequests, project } = await setup();
+  const result = await runCli(['doctor'], {
+    env: { ...credentials, AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_STS: stsUrl },
+    path: `${project.binDir}:/usr/bin:/bin`,
+  });
+
+  expect(result.stdout.split('\n')).toEqual([
+    `✓ Node.js ${process.versions.node}`,
+    '✓ Terraform 1.11.4',
+    '✓ AWS region eu-west-1 (AWS_REGION)',
+    '✓ AWS credentials found (environment variables)',
+    '✓ AWS credentials valid: account 123456789012 (arn:aws:iam::123456789012:user/ci)',
+    '',
+  ]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  // A real, signed GetCallerIdentity call with the credentials found, which are never printed.
+  expect(stsRequests[0].body).toContain('Action=GetCallerIdentity');
+  expect(stsRequests[0].authorization).toMatch(
+    new RegExp(`Credential=${ACCESS_KEY_ID}/\\d{8}/eu-west-1/sts/`),
+  );
+  expect(result.stdout).not.toContain(SECRET_ACCESS_KEY);
+});
+
+test.concurrent('offline, without terraform: says AWS is unreachable, quickly, and exits 1', async () => {
+  const { project } = await setup();
+  const stsUrl = `http://127.0.0.1:${await closedPort()}`;
+  const result = await runCli(['doctor'], {
+    env: { ...credentials, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_STS: stsUrl },
+    path: project.dir,
+  });
+
+  const lines = result.stdout.trimEnd().split('\n');
+  expect(lines[1]).toBe(
+    '✗ Terraform not found on PATH: install it (https://developer.hashicorp.com/terraform/install)',
+  );
+  expect(lines[4]).toBe(
+    `✗ AWS unreachable: cannot connect to STS (${stsUrl}, ECONNREFUSED): check your network or proxy`,
+  );
+  expect(result.stderr).toBe('error: 2 required checks failed\n');
+  expect(result.code).toBe(1);
+  expect(result.ms).toBeLessThan(4000);
+});
+
+test.concurrent(
+  'no credentials and a metadata service that never answers: bounded by --timeout',
+  async () => {
+    const { blackHoleUrl, project } = await setup();
+    const result = await runCli(['doctor', '--timeout', '1'], {
+      env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: blackHoleUrl },
+      path: `${project.binDir}:/usr/bin:/bin`,
+    });
+
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[2]).toMatch(/^! AWS region not set: export AWS_REGION=<region>/);
+    expect(lines[3]).toMatch(/^✗ AWS credentials not found.*: run aws configure or aws sso login/);
+    expect(lines).toHaveLength(4);
+    expect(result.code).toBe(1);
+    // Region and credentials are looked up side by side: one time limit, plus startup.
+    expect(result.ms).toBeLessThan(2500);
+  },
+);

@@ -1,0 +1,163 @@
+/**
+ * `m2m token` as a real process against the fake token endpoint: one run per behaviour of the CLI
+ * (output, options, stack, exit codes). The library tests cover the wording of every error.
+ */
+import * as fs from 'node:fs';
+import { createSigningKey, FakeCognito } from './fake-cognito';
+import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
+import { type CliResult, errorLine, runCli } from './run-cli';
+
+const SECRET = 'env-secret-0123456789';
+const STACK_SECRETS = ['stack-secret-a', 'stack-secret-b'];
+const READ = 'm2m-client/read';
+const WRITE = 'm2m-client/write';
+
+interface Setup {
+  fake: FakeCognito;
+  project: FakeProject;
+  /** Environment for `m2m token` without --stack. */
+  env: (endpoint?: string) => Record<string, string>;
+  /** PATH with the fake terraform first. */
+  stackPath: string;
+}
+
+// Started once, lazily: concurrent tests may start before a beforeAll would have finished.
+let started: Promise<Setup> | undefined;
+const setup = () =>
+  (started ??= (async () => {
+    const fake = await FakeCognito.start({
+      key: createSigningKey(),
+      clients: {
+        'client-a': { secret: 'stack-secret-a', scopes: [READ, WRITE] },
+        'client-b': { secret: 'stack-secret-b', scopes: [READ] },
+        'env-client': { secret: SECRET, scopes: [READ, WRITE] },
+      },
+    });
+    const project = createFakeProject({
+      'm2m-auth-dev': stackOutputValues({ token_endpoint: fake.tokenEndpoint() }),
+    });
+    return {
+      fake,
+      project,
+      env: (endpoint = fake.tokenEndpoint()) => ({
+        M2M_TOKEN_ENDPOINT: endpoint,
+        M2M_CLIENT_ID: 'env-client',
+        M2M_CLIENT_SECRET: SECRET,
+      }),
+      stackPath: `${project.binDir}:/usr/bin:/bin`,
+    };
+  })());
+
+afterAll(async () => {
+  if (!started) return;
+  const { fake, project } = await started;
+  await fake.close();
+  fs.rmSync(project.dir, { recursive: true, force: true });
+});
+
+/** Every run: no client secret in any output. */
+function checked(result: CliResult): CliResult {
+  for (const secret of [SECRET, ...STACK_SECRETS]) {
+    expect(result.stdout + result.stderr).not.toContain(secret);
+  }
+  return result;
+}
+
+const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
+
+test.concurrent('prints the token alone, with inputs from the environment and repeated --scope', async () => {
+  const { env, fake } = await setup();
+  const result = checked(await runCli(['token', '--scope', READ, '--scope', WRITE], { env: env() }));
+
+  expect(result.code).toBe(0);
+  expect(result.stderr).toBe('');
+  expect(result.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  expect(claimsOf(result.stdout)).toMatchObject({ client_id: 'env-client', scope: `${READ} ${WRITE}` });
+  expect(fake.tokenRequests.some((r) => r.form.get('scope') === `${READ} ${WRITE}`)).toBe(true);
+});
+
+test.concurrent('--json prints the whole token response; M2M_SCOPE sets the scope', async () => {
+  const { env } = await setup();
+  const result = checked(await runCli(['token', '--json'], { env: { ...env(), M2M_SCOPE: READ } }));
+
+  expect(result.code).toBe(0);
+  const response = JSON.parse(result.stdout);
+  expect(Object.keys(response).sort()).toEqual(['access_token', 'expires_in', 'token_type']);
+  expect(response).toMatchObject({ expires_in: 3600, token_type: 'Bearer' });
+  expect(claimsOf(response.access_token).scope).toBe(READ);
+});
+
+test.concurrent(
+  '--stack --client, run in the project root, takes the client from the outputs ahead of M2M_* variables and asks for no scope',
+  async () => {
+    const { env, project, stackPath } = await setup();
+    const result = checked(
+      await runCli(['token', '--stack', 'm2m-auth-dev', '--client', 'reporting'], {
+        env: { ...env('https://ignored.example.com/oauth2/token'), M2M_CLIENT_SECRET: 'ignored' },
+        path: stackPath,
+        cwd: project.dir,
+      }),
+    );
+
+    expect(result.code).toBe(0);
+    // No scope asked for: Cognito grants every scope the client is allowed, and client-b has read only.
+    expect(claimsOf(result.stdout)).toMatchObject({ client_id: 'client-b', scope: READ });
+  },
+);
+
+test.concurrent(
+  'an option overrides the stack; a secret the server echoes is masked; refused exits 3',
+  async () => {
+    const { fake, project, stackPath } = await setup();
+    const args = ['--project-dir', project.dir, '--token-endpoint', fake.tokenEndpoint('echo-secret')];
+    const result = checked(await runCli(['token', '--stack', 'm2m-auth-dev', ...args], { path: stackPath }));
+
+    expect(result.code).toBe(3);
+    expect(errorLine(result)).toMatch(
+      /rejected the credentials of client client-a \(invalid_client: bad secret \*\*\* in Basic \*\*\*\)/,
+    );
+  },
+);
+
+test.concurrent('invalid_scope with --stack names the scopes the client is allowed', async () => {
+  const { project, stackPath } = await setup();
+  const args = ['--project-dir', project.dir, '--client', 'reporting', '--scope', WRITE];
+  const result = checked(await runCli(['token', '--stack', 'm2m-auth-dev', ...args], { path: stackPath }));
+
+  expect(result.code).toBe(3);
+  expect(errorLine(result)).toMatch(
+    /refused scope "m2m-client\/write" .*\(invalid_scope\).*\(client reporting is allowed: m2m-client\/read\)$/,
+  );
+});
+
+test.concurrent.each([
+  ['HTTP 5xx', 'server-error', [], /failed with HTTP 503: .*retry later/],
+  ['a time-out', 'hang', ['--timeout', '0.3'], /no reply from token endpoint .* within 0.3 s/],
+] as const)('%s exits 4 with one line', async (_name, scenario, args, message) => {
+  const { env, fake } = await setup();
+  const result = checked(await runCli(['token', ...args], { env: env(fake.tokenEndpoint(scenario)) }));
+
+  expect(result.code).toBe(4);
+  expect(errorLine(result)).toMatch(message);
+  expect(result.ms).toBeLessThan(5000);
+});
+
+test.concurrent('missing inputs exit 2, naming the options, the variables and --stack', async () => {
+  // Through the entry `npm run m2m` uses, rather than bin/m2m.js.
+  const command = ['-r', 'sucrase/register/ts', 'operator/cli.ts'];
+  const result = checked(await runCli(['token'], { env: { M2M_CLIENT_SECRET: SECRET }, command }));
+
+  expect(result.code).toBe(2);
+  expect(errorLine(result)).toBe(
+    'error: missing --token-endpoint, --client-id: pass them, set M2M_TOKEN_ENDPOINT, M2M_CLIENT_ID, or read all from a deployed stack with --stack <name>',
+  );
+});
+
+test.concurrent('terraform missing from PATH exits 2 and says to install it', async () => {
+  const { project } = await setup();
+  const args = ['--stack', 'm2m-auth-dev', '--project-dir', project.dir];
+  const result = checked(await runCli(['token', ...args], { path: project.dir }));
+
+  expect(result.code).toBe(2);
+  expect(errorLine(result)).toMatch(/terraform not found on PATH.*install Terraform/);
+});

@@ -1,0 +1,96 @@
+/**
+ * `m2m verify` as a real process, with tokens minted for a fake pool and its JWKS saved to a file.
+ * The library tests cover each rejection; here: input paths, output, exit codes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createSigningKey, ISSUER, jwksOf, mintAccessToken, POOL_ID, type SigningKey } from './fake-cognito';
+import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
+import { errorLine, runCli } from './run-cli';
+
+const READ = 'm2m-client/read';
+
+interface Setup {
+  key: SigningKey;
+  project: FakeProject;
+  jwksFile: string;
+}
+
+// Built once, lazily: concurrent tests may start before a beforeAll would have finished.
+let built: Setup | undefined;
+function setup(): Setup {
+  if (!built) {
+    const key = createSigningKey();
+    const project = createFakeProject({ 'm2m-auth-dev': stackOutputValues() });
+    const jwksFile = path.join(project.dir, 'jwks.json');
+    fs.writeFileSync(jwksFile, JSON.stringify(jwksOf(key)));
+    built = { key, project, jwksFile };
+  }
+  return built;
+}
+
+afterAll(() => built && fs.rmSync(built.project.dir, { recursive: true, force: true }));
+
+test.concurrent(
+  'reads the token from stdin, the pool and clients from --stack, and prints the claims',
+  async () => {
+    const { key, project, jwksFile } = setup();
+    const token = mintAccessToken(key, 'client-b', [READ]);
+    const args = [
+      '-',
+      '--stack',
+      'm2m-auth-dev',
+      '--project-dir',
+      project.dir,
+      '--jwks-file',
+      jwksFile,
+      '--scope',
+      READ,
+    ];
+    const result = await runCli(['verify', ...args], {
+      stdin: `${token}\n`,
+      path: `${project.binDir}:/usr/bin:/bin`,
+    });
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ iss: ISSUER, client_id: 'client-b', scope: READ });
+  },
+);
+
+test.concurrent(
+  'takes the token first and the options after it, the pool from M2M_USER_POOL_ID',
+  async () => {
+    const { key, jwksFile } = setup();
+    const token = mintAccessToken(key, 'client-a', [READ]);
+    const result = await runCli(['verify', token, '--client-id', 'client-a', '--jwks-file', jwksFile], {
+      env: { M2M_USER_POOL_ID: POOL_ID },
+    });
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ client_id: 'client-a', token_use: 'access' });
+  },
+);
+
+test.concurrent.each([
+  [
+    'an expired token',
+    { exp: 1_700_000_000 },
+    [],
+    /^error: access token expired at 2023-11-14T22:13:20.000Z/,
+  ],
+  [
+    'a missing scope',
+    {},
+    ['--scope', 'm2m-client/write'],
+    /^error: access token lacks scope m2m-client\/write/,
+  ],
+] as const)('%s exits 3 with one line', async (_name, claims, args, message) => {
+  const { key, jwksFile } = setup();
+  const token = mintAccessToken(key, 'client-a', [READ], claims);
+  const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a', '--jwks-file', jwksFile, ...args];
+  const result = await runCli(['verify', token, ...options]);
+
+  expect(result.code).toBe(3);
+  expect(errorLine(result)).toMatch(message);
+});

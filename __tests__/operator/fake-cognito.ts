@@ -1,0 +1,189 @@
+/**
+ * A local stand-in for a Cognito user pool: the token endpoint (client-credentials grant, answering
+ * as Cognito does) and the JWKS, with RS256 tokens carrying Cognito's access-token claims.
+ */
+import { generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const REGION = 'us-east-1';
+export const POOL_ID = 'us-east-1_TestPool1';
+export const ISSUER = `https://cognito-idp.${REGION}.amazonaws.com/${POOL_ID}`;
+
+export interface SigningKey {
+  readonly kid: string;
+  readonly privateKey: KeyObject;
+  readonly jwk: Record<string, string>;
+}
+
+export function createSigningKey(kid = 'test-key-1'): SigningKey {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { kty, n, e } = publicKey.export({ format: 'jwk' });
+  return { kid, privateKey, jwk: { kty: kty!, n: n!, e: e!, kid, alg: 'RS256', use: 'sig' } };
+}
+
+export function jwksOf(...keys: SigningKey[]): { keys: Record<string, string>[] } {
+  return { keys: keys.map((key) => key.jwk) };
+}
+
+function base64url(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/** Signs claims as RS256 with the key's kid in the header. */
+export function signJwt(key: SigningKey, claims: object, header: object = {}): string {
+  const input = `${base64url({ kid: key.kid, alg: 'RS256', ...header })}.${base64url(claims)}`;
+  return `${input}.${sign('RSA-SHA256', Buffer.from(input), key.privateKey).toString('base64url')}`;
+}
+
+/** A Cognito access token as the client-credentials grant issues it; `claims` overrides any claim. */
+export function mintAccessToken(
+  key: SigningKey,
+  clientId: string,
+  scopes: readonly string[],
+  claims: Record<string, unknown> = {},
+): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt(key, {
+    sub: clientId,
+    token_use: 'access',
+    scope: scopes.join(' '),
+    auth_time: now,
+    iss: ISSUER,
+    exp: now + 3600,
+    iat: now,
+    version: 2,
+    jti: randomUUID(),
+    client_id: clientId,
+    ...claims,
+  });
+}
+
+export interface FakeClient {
+  readonly secret: string;
+  readonly scopes: readonly string[];
+  /** false: the client may not use the client-credentials grant. */
+  readonly grantAllowed?: boolean;
+}
+
+/** A token request as the fake received it, credentials decoded. */
+export interface RecordedTokenRequest {
+  readonly contentType?: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly form: URLSearchParams;
+}
+
+/**
+ * Misbehaviours, chosen by the URL: `${fake.tokenEndpoint('server-error')}`. Concurrent tests can then
+ * share one server.
+ */
+export type Scenario = 'server-error' | 'hang' | 'html' | 'unsupported-grant-type' | 'echo-secret';
+
+export interface FakeCognitoOptions {
+  readonly key: SigningKey;
+  readonly clients: Readonly<Record<string, FakeClient>>;
+  /** expires_in of issued tokens, in seconds. */
+  readonly expiresIn?: number;
+}
+
+export class FakeCognito {
+  readonly tokenRequests: RecordedTokenRequest[] = [];
+  jwksRequests = 0;
+
+  private constructor(
+    private readonly server: http.Server,
+    readonly url: string,
+  ) {}
+
+  static async start(options: FakeCognitoOptions): Promise<FakeCognito> {
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const fake = new FakeCognito(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    server.on('request', (request, response) => fake.handle(options, request, response));
+    return fake;
+  }
+
+  tokenEndpoint(scenario?: Scenario): string {
+    return scenario ? `${this.url}/scenario/${scenario}/oauth2/token` : `${this.url}/oauth2/token`;
+  }
+
+  get jwksUri(): string {
+    return `${this.url}/${POOL_ID}/.well-known/jwks.json`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private handle(options: FakeCognitoOptions, request: http.IncomingMessage, response: http.ServerResponse) {
+    const reply = (status: number, body: unknown, type = 'application/json') => {
+      response.writeHead(status, { 'content-type': type });
+      response.end(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    if (request.method === 'GET' && request.url === `/${POOL_ID}/.well-known/jwks.json`) {
+      this.jwksRequests += 1;
+      return reply(200, jwksOf(options.key));
+    }
+    const match = /^(?:\/scenario\/([\w-]+))?\/oauth2\/token$/.exec(request.url ?? '');
+    if (!match || request.method !== 'POST') return reply(404, '<html>Not Found</html>', 'text/html');
+
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      const [clientId, clientSecret] = basicCredentials(request.headers.authorization);
+      const form = new URLSearchParams(body);
+      this.tokenRequests.push({ contentType: request.headers['content-type'], clientId, clientSecret, form });
+      switch (match[1] as Scenario | undefined) {
+        case 'hang':
+          return;
+        case 'server-error':
+          return reply(503, '<html><body>Service Unavailable</body></html>', 'text/html');
+        case 'html':
+          return reply(200, '<!DOCTYPE html><html><body>Sign in</body></html>', 'text/html; charset=utf-8');
+        case 'unsupported-grant-type':
+          return reply(400, { error: 'unsupported_grant_type' });
+        case 'echo-secret':
+          return reply(401, {
+            error: 'invalid_client',
+            error_description: `bad secret ${clientSecret} in ${request.headers.authorization}`,
+          });
+      }
+      // Cognito's own checks, in its order.
+      if (request.headers['content-type'] !== 'application/x-www-form-urlencoded') {
+        return reply(400, { error: 'invalid_request' });
+      }
+      const client = options.clients[clientId];
+      if (!client || client.secret !== clientSecret) return reply(400, { error: 'invalid_client' });
+      if (form.get('grant_type') !== 'client_credentials')
+        return reply(400, { error: 'unsupported_grant_type' });
+      if (client.grantAllowed === false) return reply(400, { error: 'unauthorized_client' });
+      const requested = form.get('scope')?.split(' ') ?? [...client.scopes];
+      if (requested.some((scope) => !client.scopes.includes(scope)))
+        return reply(400, { error: 'invalid_scope' });
+      reply(200, {
+        access_token: mintAccessToken(options.key, clientId, requested),
+        expires_in: options.expiresIn ?? 3600,
+        token_type: 'Bearer',
+      });
+    });
+  }
+}
+
+/** HTTP Basic credentials, each part form-urldecoded (RFC 6749 section 2.3.1). */
+function basicCredentials(header: string | undefined): [string, string] {
+  const decoded = Buffer.from((header ?? '').replace(/^Basic /, ''), 'base64').toString();
+  const colon = decoded.indexOf(':');
+  const formDecode = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '));
+  return colon < 0 ? ['', ''] : [formDecode(decoded.slice(0, colon)), formDecode(decoded.slice(colon + 1))];
+}
+
+/** A port on 127.0.0.1 that nothing listens on. */
+export async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -1,0 +1,124 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseStackOutputs, readStackOutputs, selectStackClient, StackOutputsError } from '../../operator';
+import { POOL_ID } from './fake-cognito';
+import {
+  createFakeProject,
+  type FakeProject,
+  stackOutputValues,
+  terraformOutputDocument,
+} from './fake-terraform';
+
+let project: FakeProject;
+
+beforeAll(() => {
+  project = createFakeProject({
+    'm2m-auth-dev': stackOutputValues(),
+    'm2m-auth-staging': null,
+    'm2m-auth-empty': {},
+  });
+});
+afterAll(() => fs.rmSync(project.dir, { recursive: true, force: true }));
+
+const read = (stack: string, terraform = project.terraform) =>
+  readStackOutputs(stack, { projectDir: project.dir, terraform });
+
+async function problem(promise: Promise<unknown>): Promise<StackOutputsError> {
+  const error = await promise.catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(StackOutputsError);
+  expect((error as Error).message).not.toMatch(/stack-secret|\n/);
+  return error as StackOutputsError;
+}
+
+test('reads the outputs by running terraform output -json in cdktf.out/stacks/<stack>', async () => {
+  const outputs = await read('m2m-auth-dev');
+
+  expect(outputs).toMatchObject({
+    stackName: 'm2m-auth-dev',
+    tokenEndpoint: 'https://m2m-rubicon.auth.us-east-1.amazoncognito.com/oauth2/token',
+    userPoolId: POOL_ID,
+    clientId: 'client-a',
+    clientSecret: 'stack-secret-a',
+    clientScopes: { reporting: ['m2m-client/read'] },
+  });
+});
+
+test('selects the first client by default, another by name, and names the clients when one is unknown', async () => {
+  const outputs = await read('m2m-auth-dev');
+
+  expect(selectStackClient(outputs)).toEqual({
+    name: 'm2m-client',
+    clientId: 'client-a',
+    clientSecret: 'stack-secret-a',
+    scopes: ['m2m-client/read', 'm2m-client/write'],
+  });
+  expect(selectStackClient(outputs, 'reporting')).toMatchObject({
+    clientId: 'client-b',
+    clientSecret: 'stack-secret-b',
+  });
+  expect(() => selectStackClient(outputs, 'billing')).toThrow(
+    'stack m2m-auth-dev has no client named "billing" (clients: m2m-client, reporting): check the client name',
+  );
+});
+
+test('a stack that is not synthesized: lists the stacks there are', async () => {
+  const error = await problem(read('m2m-auth-prod'));
+
+  expect(error.problem).toBe('not-synthesized');
+  expect(error.message).toMatch(
+    /stack m2m-auth-prod is not in .*cdktf.out\/stacks \(found: m2m-auth-dev, m2m-auth-empty, m2m-auth-staging\)/,
+  );
+});
+
+test('a project without cdktf.out: deploy first', async () => {
+  const empty = fs.mkdtempSync(path.join(project.dir, 'empty-'));
+  const error = await problem(
+    readStackOutputs('m2m-auth-dev', { projectDir: empty, terraform: project.terraform }),
+  );
+
+  expect(error.problem).toBe('not-synthesized');
+  expect(error.message).toMatch(/run npx cdktf deploy m2m-auth-dev first, from the project root$/);
+});
+
+test('terraform failing (not initialized) is reported with its error line', async () => {
+  const error = await problem(read('m2m-auth-staging'));
+
+  expect(error.problem).toBe('terraform-failed');
+  expect(error.message).toMatch(
+    /terraform output failed in .*m2m-auth-staging \(Backend initialization required, please run "terraform init"\): run npx cdktf deploy m2m-auth-staging first/,
+  );
+});
+
+test('no outputs means not deployed', async () => {
+  const error = await problem(read('m2m-auth-empty'));
+
+  expect(error.problem).toBe('not-deployed');
+  expect(error.message).toBe(
+    'stack m2m-auth-empty has no outputs, so it is not deployed yet: run npx cdktf deploy m2m-auth-empty first',
+  );
+});
+
+test('terraform missing', async () => {
+  const error = await problem(read('m2m-auth-dev', path.join(project.dir, 'no-such-terraform')));
+
+  expect(error.problem).toBe('terraform-missing');
+  expect(error.message).toMatch(
+    /not found on PATH, and it is needed to read stack outputs: install Terraform/,
+  );
+});
+
+test('a stack name cannot leave cdktf.out/stacks', async () => {
+  expect((await problem(read('../m2m-auth-dev'))).problem).toBe('invalid-name');
+});
+
+test('an output missing or of the wrong shape is named, its value (maybe a secret) is not', () => {
+  const { client_secrets: _dropped, ...withoutSecrets } = stackOutputValues();
+  expect(() => parseStackOutputs('s', terraformOutputDocument(withoutSecrets))).toThrow(
+    'output client_secrets of stack s is missing: redeploy the stack with this project (npx cdktf deploy s)',
+  );
+  const wrongShape = terraformOutputDocument(stackOutputValues({ client_secret: ['stack-secret-a'] }));
+  expect(() => parseStackOutputs('s', wrongShape)).toThrow(
+    /^output client_secret of stack s has an unexpected shape/,
+  );
+  expect(() => parseStackOutputs('s', wrongShape)).not.toThrow(/stack-secret-a/);
+});

@@ -1,0 +1,208 @@
+import { ClientCredentialsTokenClient, type ClientCredentialsTokenClientOptions } from '../../operator';
+import { InputError, TokenEndpointError, TokenRequestError } from '../../operator/errors';
+import { refreshMarginMs } from '../../operator/token-client';
+import { closedPort, createSigningKey, FakeCognito, type Scenario } from './fake-cognito';
+
+// Characters that RFC 6749 2.3.1 form-encodes before HTTP Basic: space, "+", "/", ":" and "%".
+const SECRET = 's3cr3t with+plus/slash:colon%pct';
+const READ = 'm2m-client/read';
+const WRITE = 'm2m-client/write';
+
+let fake: FakeCognito;
+
+beforeAll(async () => {
+  fake = await FakeCognito.start({
+    key: createSigningKey(),
+    clients: {
+      'client-a': { secret: SECRET, scopes: [READ, WRITE] },
+      'no-grant': { secret: SECRET, scopes: [READ], grantAllowed: false },
+    },
+  });
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.tokenRequests.splice(0));
+
+function client(overrides: Partial<ClientCredentialsTokenClientOptions> = {}, scenario?: Scenario) {
+  return new ClientCredentialsTokenClient({
+    tokenEndpoint: fake.tokenEndpoint(scenario),
+    clientId: 'client-a',
+    clientSecret: SECRET,
+    ...overrides,
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof Error)) throw new Error('expected the promise to reject');
+  expect(error.message).not.toContain(SECRET);
+  expect(error.message).not.toContain(encodeURIComponent(SECRET));
+  expect(error.message).not.toMatch(/\n/);
+  return error;
+}
+
+describe('the request', () => {
+  test('is a form POST with the form-encoded credentials in HTTP Basic and the scopes space-separated', async () => {
+    const token = await client({ scopes: [READ, WRITE] }).getToken();
+
+    expect(token.split('.')).toHaveLength(3);
+    expect(fake.tokenRequests).toHaveLength(1);
+    const [request] = fake.tokenRequests;
+    expect(request.contentType).toBe('application/x-www-form-urlencoded');
+    expect(request.clientId).toBe('client-a');
+    expect(request.clientSecret).toBe(SECRET);
+    expect(Object.fromEntries(request.form)).toEqual({
+      grant_type: 'client_credentials',
+      scope: `${READ} ${WRITE}`,
+    });
+  });
+
+  test('without scopes asks for none, and gets every scope the client is allowed', async () => {
+    const token = await client().getAccessToken();
+
+    expect(fake.tokenRequests[0].form.has('scope')).toBe(false);
+    expect(token.requestedScopes).toEqual([]);
+    expect(token.tokenType).toBe('Bearer');
+    expect(Object.keys(token.response).sort()).toEqual(['access_token', 'expires_in', 'token_type']);
+    const claims = JSON.parse(Buffer.from(token.accessToken.split('.')[1], 'base64url').toString());
+    expect(claims.scope).toBe(`${READ} ${WRITE}`);
+  });
+});
+
+describe('OAuth errors from the token endpoint', () => {
+  test.each([
+    [
+      'invalid_client',
+      { clientSecret: 'wrong' },
+      /credentials of client client-a \(invalid_client\): check the client ID and secret/,
+    ],
+    [
+      'invalid_scope',
+      { scopes: ['m2m-client/admin'] },
+      /refused scope "m2m-client\/admin" .*\(invalid_scope\)/,
+    ],
+    [
+      'unauthorized_client',
+      { clientId: 'no-grant' },
+      /may not use the client-credentials grant \(unauthorized_client\)/,
+    ],
+  ] as const)('%s', async (code, overrides, message) => {
+    const error = await failure(client(overrides).getToken());
+
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect((error as TokenRequestError).error).toBe(code);
+    expect((error as TokenRequestError).status).toBe(400);
+    expect(error.message).toMatch(message);
+  });
+
+  test('unsupported_grant_type', async () => {
+    const error = await failure(client({}, 'unsupported-grant-type').getToken());
+
+    expect(error).toMatchObject({ error: 'unsupported_grant_type' });
+    expect(error.message).toMatch(/check the URL is the user pool's \/oauth2\/token endpoint/);
+  });
+
+  test('a secret the server echoes back is masked, as are the Basic credentials', async () => {
+    const error = await failure(client({}, 'echo-secret').getToken());
+
+    expect(error).toMatchObject({ error: 'invalid_client', status: 401 });
+    expect(error.message).toContain('bad secret *** in Basic ***');
+    expect(error.message).not.toContain(Buffer.from('client-a:').toString('base64').slice(0, 8));
+  });
+});
+
+describe('an endpoint with no usable reply', () => {
+  test('HTTP 5xx', async () => {
+    const error = await failure(client({}, 'server-error').getToken());
+
+    expect(error).toBeInstanceOf(TokenEndpointError);
+    expect(error).toMatchObject({ problem: 'server-error', status: 503 });
+    expect(error.message).toMatch(/failed with HTTP 503: .*retry later/);
+  });
+
+  test('a reply that is not JSON', async () => {
+    const error = await failure(client({}, 'html').getToken());
+
+    expect(error).toMatchObject({ problem: 'unexpected-reply', status: 200 });
+    expect(error.message).toMatch(/a text\/html body \("<!DOCTYPE html>.*check the URL/);
+  });
+
+  test('no reply within the timeout', async () => {
+    const started = Date.now();
+    const error = await failure(client({ timeoutMs: 150 }, 'hang').getToken());
+
+    expect(error).toMatchObject({ problem: 'timeout' });
+    expect(error.message).toMatch(/no reply from token endpoint .* within 0.15 s/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  test('a host that refuses the connection', async () => {
+    const endpoint = `http://127.0.0.1:${await closedPort()}/oauth2/token`;
+    const error = await failure(client({ tokenEndpoint: endpoint }).getToken());
+
+    expect(error).toMatchObject({ problem: 'unreachable' });
+    expect(error.message).toMatch(/cannot reach token endpoint .* \(connection refused\): check the URL/);
+  });
+});
+
+describe('inputs', () => {
+  test('an http endpoint other than localhost is refused, so the secret never travels in clear text', () => {
+    expect(() => client({ tokenEndpoint: 'http://example.com/oauth2/token' })).toThrow(InputError);
+    expect(() => client({ tokenEndpoint: 'http://example.com/oauth2/token' })).toThrow(/does not use https/);
+  });
+
+  test('a missing client ID or secret, or an endpoint that is no URL, is an InputError', () => {
+    expect(() => client({ clientId: '' })).toThrow(/client ID is empty/);
+    expect(() => client({ clientSecret: '' })).toThrow(/client secret is empty/);
+    expect(() => client({ tokenEndpoint: 'not a url' })).toThrow(/is not a URL: expected https:\/\//);
+  });
+});
+
+describe('the cache', () => {
+  test('reuses a token, and keeps one per set of scopes whatever their order', async () => {
+    const tokens = client();
+    const first = await tokens.getToken([READ, WRITE]);
+    const again = await tokens.getToken([`${WRITE} ${READ}`]);
+    const readOnly = await tokens.getToken([READ]);
+
+    expect(again).toBe(first);
+    expect(readOnly).not.toBe(first);
+    expect(fake.tokenRequests).toHaveLength(2);
+  });
+
+  test('concurrent callers share one request', async () => {
+    const tokens = client();
+    const results = await Promise.all(Array.from({ length: 5 }, () => tokens.getToken()));
+
+    expect(new Set(results).size).toBe(1);
+    expect(fake.tokenRequests).toHaveLength(1);
+  });
+
+  test('requests a new token 60 s before a one-hour token expires', async () => {
+    let now = 1_000_000;
+    const tokens = client({ now: () => now });
+    const first = await tokens.getAccessToken();
+    expect(first.expiresAt).toBe(1_000_000 + 3600 * 1000);
+
+    now += (3600 - 61) * 1000;
+    expect(await tokens.getToken()).toBe(first.accessToken);
+    now += 2000;
+    await tokens.getToken();
+    expect(fake.tokenRequests).toHaveLength(2);
+  });
+
+  test('the margin is 10% of a short lifetime, and at most 60 s', () => {
+    expect(refreshMarginMs(100_000)).toBe(10_000);
+    expect(refreshMarginMs(3_600_000)).toBe(60_000);
+  });
+
+  test('does not keep failures: the next call asks again', async () => {
+    const tokens = client({}, 'server-error');
+    await failure(tokens.getToken());
+    await failure(tokens.getToken());
+
+    expect(fake.tokenRequests).toHaveLength(2);
+  });
+});

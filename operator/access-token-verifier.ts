@@ -1,0 +1,302 @@
+/**
+ * Verifies Cognito access tokens for a resource server: signature, expiry, issuer (the user pool),
+ * client, token use and scopes, with aws-jwt-verify doing the cryptography and the claim checks.
+ */
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import {
+  CognitoJwtInvalidClientIdError,
+  CognitoJwtInvalidTokenUseError,
+  JwksValidationError,
+  JwtBaseError,
+  JwtExpiredError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+  JwtParseError,
+  JwtWithoutValidKidError,
+  KidNotFoundInJwksError,
+  ParameterValidationError,
+} from 'aws-jwt-verify/error';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { assertIsJwks, type Jwks, type JwksCache, SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
+import type { CognitoAccessTokenPayload } from 'aws-jwt-verify/jwt-model';
+import { AccessTokenRejectedError, InputError, SigningKeysUnavailableError } from './errors';
+
+/** The verified claims of a Cognito access token (client_id, scope, exp, iss, sub, ...). */
+export type AccessTokenClaims = CognitoAccessTokenPayload;
+
+export interface AccessTokenVerifierOptions {
+  /** The user pool that issues the tokens, e.g. us-east-1_AbCdEf123; it fixes the expected issuer. */
+  readonly userPoolId: string;
+  /** App client IDs whose tokens are accepted: the token's client_id must be one of them. */
+  readonly clientIds: readonly string[];
+  /**
+   * Scopes every token must carry, all of them, as "<resource server>/<scope>".
+   * @default none
+   */
+  readonly requiredScopes?: readonly string[];
+  /**
+   * The pool's JSON Web Key Set, to verify offline: keys are then never fetched.
+   * @default fetched from `jwksUri` on first use, and again when a token names an unknown key
+   */
+  readonly jwks?: unknown;
+  /**
+   * Where to fetch the JWKS from, e.g. a mirror or a proxy.
+   * @default the pool's https://cognito-idp.<region>.amazonaws.com/<pool id>/.well-known/jwks.json
+   */
+  readonly jwksUri?: string;
+  /**
+   * How long one JWKS download may take, in milliseconds.
+   * @default 5000
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Seconds a token is still accepted after its exp, for clocks that disagree.
+   * @default 0
+   */
+  readonly graceSeconds?: number;
+}
+
+/** Options of one verification. */
+export interface VerifyAccessTokenOptions {
+  /** Scopes this token must carry on top of the verifier's `requiredScopes`, e.g. per route. */
+  readonly requiredScopes?: readonly string[];
+}
+
+/** A function so that its return type names the verifier's long generic type. */
+function createCognitoVerifier(
+  userPoolId: string,
+  clientIds: string[],
+  graceSeconds: number,
+  jwksCache: JwksCache,
+) {
+  return CognitoJwtVerifier.create(
+    { userPoolId, tokenUse: 'access', clientId: clientIds, graceSeconds },
+    { jwksCache },
+  );
+}
+
+/**
+ * Verifies access tokens of one user pool. Create it once and reuse it: it keeps the pool's keys
+ * in memory. Rejections are AccessTokenRejectedError (with `problem` saying which check failed);
+ * SigningKeysUnavailableError means the keys could not be fetched, so nothing was decided.
+ */
+export class AccessTokenVerifier {
+  /** The expected iss claim: https://cognito-idp.<region>.amazonaws.com/<pool id>. */
+  public readonly issuer: string;
+  /** Where the keys come from: the JWKS URL, or "the given JWKS" when verifying offline. */
+  public readonly keySource: string;
+  private readonly userPoolId: string;
+  private readonly clientIds: readonly string[];
+  private readonly requiredScopes: readonly string[];
+  private readonly offline: boolean;
+  private readonly verifier: ReturnType<typeof createCognitoVerifier>;
+
+  constructor(options: AccessTokenVerifierOptions) {
+    let defaults: { issuer: string; jwksUri: string };
+    try {
+      defaults = CognitoJwtVerifier.parseUserPoolId(options.userPoolId);
+    } catch {
+      throw new InputError(
+        `user pool ID "${options.userPoolId}" is invalid: expected <region>_<id>, e.g. us-east-1_AbCdEf123`,
+      );
+    }
+    const clientIds = [...new Set(options.clientIds.filter(Boolean))];
+    if (clientIds.length === 0) {
+      throw new InputError('no client ID to accept: give the app client IDs whose tokens are accepted');
+    }
+    const timeoutMs = options.timeoutMs ?? 5000;
+    const jwksUri = options.jwksUri ?? defaults.jwksUri;
+    if (options.jwksUri !== undefined) checkUrl(options.jwksUri);
+
+    this.userPoolId = options.userPoolId;
+    this.clientIds = clientIds;
+    this.requiredScopes = options.requiredScopes ?? [];
+    this.issuer = defaults.issuer;
+    this.offline = options.jwks !== undefined;
+    this.keySource = this.offline ? 'the given JWKS' : jwksUri;
+
+    const fetchingCache = new SimpleJwksCache({ fetcher: new JwksFetcher(timeoutMs) });
+    const jwksCache =
+      options.jwksUri === undefined ? fetchingCache : new FixedUriJwksCache(options.jwksUri, fetchingCache);
+    this.verifier = createCognitoVerifier(
+      options.userPoolId,
+      clientIds,
+      options.graceSeconds ?? 0,
+      jwksCache,
+    );
+    if (options.jwks !== undefined) {
+      try {
+        assertIsJwks(options.jwks as Parameters<typeof assertIsJwks>[0]);
+      } catch (error) {
+        throw new InputError(`JWKS is invalid (${(error as Error).message}): give the pool's jwks.json`);
+      }
+      this.verifier.cacheJwks(options.jwks as Jwks);
+    }
+  }
+
+  /**
+   * The token's claims if it is a valid access token of the pool, for one of the clients, with every
+   * required scope. Throws AccessTokenRejectedError otherwise.
+   */
+  async verify(token: string, options: VerifyAccessTokenOptions = {}): Promise<AccessTokenClaims> {
+    let claims: AccessTokenClaims;
+    try {
+      // Offline, verifySync uses the cached JWKS only, so nothing is ever fetched.
+      claims = this.offline ? this.verifier.verifySync(token) : await this.verifier.verify(token);
+    } catch (error) {
+      throw this.describeRejection(error, token);
+    }
+    const granted = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
+    const required = [...new Set([...this.requiredScopes, ...(options.requiredScopes ?? [])])];
+    const missing = required.filter((scope) => !granted.includes(scope));
+    if (missing.length > 0) {
+      throw new AccessTokenRejectedError(
+        'missing-scope',
+        `access token lacks scope ${missing.join(' ')} (it has ${granted.join(' ') || 'no scope'}): request a token with ${missing.length > 1 ? 'these scopes' : 'this scope'} from a client allowed them`,
+        missing,
+      );
+    }
+    return claims;
+  }
+
+  private describeRejection(error: unknown, token: string): Error {
+    if (error instanceof SigningKeysUnavailableError) return error;
+    if (!(error instanceof JwtBaseError)) return error as Error;
+    const claims = unverifiedClaims(token);
+    const kid = claims.kid ? `key ${claims.kid}` : 'its key';
+    const reject = (problem: ConstructorParameters<typeof AccessTokenRejectedError>[0], message: string) =>
+      new AccessTokenRejectedError(problem, message);
+
+    if (error instanceof JwtParseError || error instanceof JwtWithoutValidKidError) {
+      const reason = error.message.split(': ')[0];
+      return reject(
+        'malformed',
+        `not a valid JWT (${reason}): pass the access_token value from the token endpoint`,
+      );
+    }
+    if (error instanceof JwtInvalidIssuerError || error instanceof ParameterValidationError) {
+      // An issuer the verifier has no configuration for surfaces as a ParameterValidationError.
+      return reject(
+        'wrong-issuer',
+        `access token was issued by ${claims.iss ?? 'nobody (no iss claim)'}, not by user pool ${this.userPoolId} (${this.issuer}): check the user pool ID`,
+      );
+    }
+    if (error instanceof JwtExpiredError) {
+      const exp = Number(error.failedAssertion.actual);
+      return reject(
+        'expired',
+        `access token expired at ${new Date(exp * 1000).toISOString()}: get a new token`,
+      );
+    }
+    if (error instanceof JwtNotBeforeError) {
+      return reject('not-yet-valid', `access token is not valid yet (${error.message}): check the clocks`);
+    }
+    if (error instanceof CognitoJwtInvalidClientIdError) {
+      return reject(
+        'wrong-client',
+        `access token belongs to client ${String(error.failedAssertion.actual ?? 'none')}, which is not accepted (accepted: ${this.clientIds.join(', ')}): check the client IDs`,
+      );
+    }
+    if (error instanceof CognitoJwtInvalidTokenUseError) {
+      const use = error.failedAssertion.actual === 'id' ? 'an ID token' : 'not an access token';
+      return reject('wrong-token-use', `token is ${use}, not an access token: pass the access_token`);
+    }
+    if (error instanceof JwtInvalidSignatureError || error instanceof JwtInvalidSignatureAlgorithmError) {
+      return reject(
+        'bad-signature',
+        `access token signature does not verify with ${kid} of user pool ${this.userPoolId}: the token was altered, or signed by another pool`,
+      );
+    }
+    if (error instanceof KidNotFoundInJwksError) {
+      return reject(
+        'unknown-key',
+        `access token is signed with ${kid}, which is not in the user pool's keys (${this.keySource}): check the user pool ID, or get the current jwks.json`,
+      );
+    }
+    if (error instanceof JwksValidationError) {
+      return new SigningKeysUnavailableError(
+        `signing keys from ${this.keySource} are not a JWKS (${error.message}): check the JWKS URL`,
+      );
+    }
+    return reject('invalid', `access token is invalid (${error.message})`);
+  }
+}
+
+/** Creates an {@link AccessTokenVerifier}; see its options. */
+export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
+  return new AccessTokenVerifier(options);
+}
+
+/** Claims read without verification, only to word error messages. */
+function unverifiedClaims(token: string): { iss?: string; kid?: string } {
+  try {
+    const { header, payload } = decomposeUnverifiedJwt(token);
+    return {
+      iss: typeof payload.iss === 'string' ? payload.iss : undefined,
+      kid: typeof header.kid === 'string' ? header.kid : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
+function checkUrl(uri: string): void {
+  try {
+    new URL(uri);
+  } catch {
+    throw new InputError(`JWKS URL "${uri}" is not a URL: expected https://.../.well-known/jwks.json`);
+  }
+}
+
+/** Downloads a JWKS with the global fetch and a time limit, and reports failures in one line. */
+class JwksFetcher implements Fetcher {
+  constructor(private readonly timeoutMs: number) {}
+
+  async fetch(uri: string): Promise<ArrayBuffer> {
+    let response: Response;
+    try {
+      response = await fetch(uri, { signal: AbortSignal.timeout(this.timeoutMs) });
+      if (response.status === 200) return await response.arrayBuffer();
+    } catch (error) {
+      // Duck-typed: fetch's errors may come from another realm (e.g. under jest), failing instanceof.
+      const failure = error as { name?: string; cause?: { code?: string } };
+      const reason =
+        failure?.name === 'TimeoutError'
+          ? `no reply within ${this.timeoutMs / 1000} s`
+          : (failure?.cause?.code ?? String(error));
+      throw new SigningKeysUnavailableError(
+        `cannot fetch the user pool's signing keys from ${uri} (${reason}): check your network, or verify offline with a saved jwks.json`,
+      );
+    }
+    throw new SigningKeysUnavailableError(
+      `cannot fetch the user pool's signing keys from ${uri} (HTTP ${response.status}): check the user pool ID or JWKS URL`,
+    );
+  }
+}
+
+/** Sends every JWKS lookup to one URI, whatever URI the verifier derived from the issuer. */
+class FixedUriJwksCache implements JwksCache {
+  constructor(
+    private readonly uri: string,
+    private readonly inner: JwksCache,
+  ) {}
+
+  getJwk(_uri: string, jwt: Parameters<JwksCache['getJwk']>[1]) {
+    return this.inner.getJwk(this.uri, jwt);
+  }
+
+  getCachedJwk(_uri: string, jwt: Parameters<JwksCache['getCachedJwk']>[1]) {
+    return this.inner.getCachedJwk(this.uri, jwt);
+  }
+
+  addJwks(_uri: string, jwks: Jwks): void {
+    this.inner.addJwks(this.uri, jwks);
+  }
+
+  getJwks(_uri: string) {
+    return this.inner.getJwks(this.uri);
+  }
+}

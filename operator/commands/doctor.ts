@@ -1,0 +1,213 @@
+/**
+ * `m2m doctor`: the preflight before a deploy. Node.js, Terraform, AWS region and credentials, each
+ * on one line with a mark and, when it fails, the fix. Every network step has a time limit, so the
+ * command finishes quickly offline.
+ */
+import { execFile } from 'node:child_process';
+import type { CommandContext } from './command-context';
+
+export interface DoctorCommandOptions {
+  /** Seconds each AWS step may take. */
+  timeout: number;
+}
+
+/** ✓ passed, ✗ a required check failed, ! worth knowing but not blocking. */
+type Mark = '✓' | '✗' | '!';
+
+interface CheckResult {
+  readonly mark: Mark;
+  readonly text: string;
+}
+
+const MINIMUM_NODE = [20, 19] as const;
+/** S3 native state locking (use_lockfile), which the remote state backend turns on. */
+const MINIMUM_TERRAFORM_FOR_S3_LOCKING = [1, 10] as const;
+
+/** Runs every check and prints one line each; returns how many required checks failed. */
+export async function runDoctorCommand(context: CommandContext<DoctorCommandOptions>): Promise<number> {
+  const timeoutMs = context.options.timeout * 1000;
+  // Started together; printed in order.
+  const terraform = checkTerraform(timeoutMs);
+  const aws = checkAws(timeoutMs);
+  const results: CheckResult[] = [];
+  const report = (result: CheckResult) => {
+    results.push(result);
+    context.print(`${result.mark} ${result.text}\n`);
+  };
+  report(checkNode(process.versions.node));
+  report(await terraform);
+  for (const result of await aws) report(result);
+  return results.filter((r) => r.mark === '✗').length;
+}
+
+function checkNode(version: string): CheckResult {
+  const wanted = MINIMUM_NODE.join('.');
+  return atLeast(version, MINIMUM_NODE)
+    ? { mark: '✓', text: `Node.js ${version}` }
+    : {
+        mark: '✗',
+        text: `Node.js ${version} is older than ${wanted}: install Node.js ${wanted} or newer (e.g. nvm install 20)`,
+      };
+}
+
+function checkTerraform(timeoutMs: number): Promise<CheckResult> {
+  return new Promise((resolve) => {
+    execFile(
+      'terraform',
+      ['version', '-json'],
+      // No update check: offline it would wait for the network.
+      { timeout: timeoutMs, env: { ...process.env, CHECKPOINT_DISABLE: '1' } },
+      (error, stdout) => {
+        if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
+          return resolve({
+            mark: '✗',
+            text: 'Terraform not found on PATH: install it (https://developer.hashicorp.com/terraform/install)',
+          });
+        }
+        const version = terraformVersion(stdout);
+        if (error || !version) {
+          return resolve({
+            mark: '✗',
+            text: `terraform version failed (${error?.killed ? 'timed out' : (error?.message.split('\n')[0] ?? 'no version printed')}): check the Terraform installation`,
+          });
+        }
+        if (!atLeast(version, MINIMUM_TERRAFORM_FOR_S3_LOCKING)) {
+          return resolve({
+            mark: '!',
+            text: `Terraform ${version}: remote state (S3 native locking) needs ${MINIMUM_TERRAFORM_FOR_S3_LOCKING.join('.')} or newer; local state works`,
+          });
+        }
+        resolve({ mark: '✓', text: `Terraform ${version}` });
+      },
+    );
+  });
+}
+
+function terraformVersion(stdout: string): string | undefined {
+  try {
+    const version = (JSON.parse(stdout) as { terraform_version?: unknown }).terraform_version;
+    if (typeof version === 'string') return version;
+  } catch {
+    // Terraform before 0.13 has no -json; read "Terraform v0.12.31".
+  }
+  return /v?(\d+\.\d+\.\d+)/.exec(stdout)?.[1];
+}
+
+/** Region and credentials (looked up side by side, so offline costs one time limit), then STS. */
+async function checkAws(timeoutMs: number): Promise<CheckResult[]> {
+  // The SDK's own notice about future Node.js versions would interleave with the report.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // The AWS SDK takes longer to load than the rest of the CLI: only this check loads it.
+  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const seconds = timeoutMs / 1000;
+  const results: CheckResult[] = [];
+
+  // The SDK's default chains: region from AWS_REGION or the profile, credentials from the
+  // environment, the profile (SSO included), or the container or instance metadata services.
+  const regionLookup = withTimeout(new STSClient({}).config.region(), timeoutMs).catch(() => undefined);
+  const credentialsLookup = withTimeout(
+    new STSClient({ region: 'us-east-1' }).config.credentials(),
+    timeoutMs,
+  );
+  credentialsLookup.catch(() => undefined); // Awaited below; this only keeps an early failure handled.
+
+  // The AWS CLI's AWS_DEFAULT_REGION, which the SDK ignores, is a fallback.
+  let region = await regionLookup;
+  let regionSource = process.env.AWS_REGION
+    ? 'AWS_REGION'
+    : `profile ${process.env.AWS_PROFILE ?? 'default'}`;
+  if (!region && process.env.AWS_DEFAULT_REGION) {
+    region = process.env.AWS_DEFAULT_REGION;
+    regionSource = 'AWS_DEFAULT_REGION';
+  }
+  results.push(
+    region
+      ? { mark: '✓', text: `AWS region ${region} (${regionSource})` }
+      : {
+          mark: '!',
+          text: 'AWS region not set: export AWS_REGION=<region> or set region in your AWS profile (the stack itself deploys to the region in cdktf.json; this check uses us-east-1)',
+        },
+  );
+
+  const source = process.env.AWS_ACCESS_KEY_ID
+    ? 'environment variables'
+    : process.env.AWS_PROFILE
+      ? `profile ${process.env.AWS_PROFILE}`
+      : 'default credential chain';
+  let credentials: Awaited<typeof credentialsLookup>;
+  try {
+    credentials = await credentialsLookup;
+    results.push({ mark: '✓', text: `AWS credentials found (${source})` });
+  } catch (error) {
+    results.push({ mark: '✗', text: describeCredentialsFailure(error, seconds) });
+    return results;
+  }
+
+  const client = new STSClient({
+    region: region ?? 'us-east-1',
+    credentials,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
+  });
+  const endpoint = process.env.AWS_ENDPOINT_URL_STS ?? `sts.${region ?? 'us-east-1'}.amazonaws.com`;
+  try {
+    const identity = await withTimeout(
+      client.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(timeoutMs) }),
+      timeoutMs,
+    );
+    results.push({ mark: '✓', text: `AWS credentials valid: account ${identity.Account} (${identity.Arn})` });
+  } catch (error) {
+    results.push({ mark: '✗', text: describeStsFailure(error, endpoint, seconds) });
+  }
+  return results;
+}
+
+function describeCredentialsFailure(error: unknown, seconds: number): string {
+  const fix =
+    'run aws configure or aws sso login, or export AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+  if (error instanceof TimedOut) {
+    return `AWS credentials not found within ${seconds} s (the SDK was still trying, e.g. the EC2 instance metadata service): ${fix}`;
+  }
+  const message = firstLine(error);
+  if (/Could not load credentials from any providers/i.test(message)) {
+    return `AWS credentials not found: ${fix}`;
+  }
+  return `AWS credentials could not be loaded (${message}): ${fix}`;
+}
+
+function describeStsFailure(error: unknown, endpoint: string, seconds: number): string {
+  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  if (error instanceof TimedOut || e.name === 'TimeoutError' || e.name === 'AbortError') {
+    return `AWS unreachable: no reply from STS (${endpoint}) within ${seconds} s: check your network or proxy`;
+  }
+  if (status === undefined) {
+    return `AWS unreachable: cannot connect to STS (${endpoint}, ${e.code ?? e.name ?? 'network error'}): check your network or proxy`;
+  }
+  if (status === 403 || status === 401 || /Token|Signature|AccessDenied/.test(e.name ?? '')) {
+    return `AWS rejected the credentials (${e.name}: ${firstLine(error)}): refresh them (aws sso login) or replace the keys`;
+  }
+  return `STS GetCallerIdentity failed (HTTP ${status}, ${e.name}: ${firstLine(error)}): retry later`;
+}
+
+class TimedOut extends Error {}
+
+/** The promise, or a TimedOut rejection after `ms`; the timer does not keep the process alive. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimedOut()), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function atLeast(version: string, minimum: readonly [number, number]): boolean {
+  const [major, minor] = version.split('.').map(Number);
+  return major > minimum[0] || (major === minimum[0] && minor >= minimum[1]);
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0].trim().slice(0, 200);
+}

@@ -1,0 +1,104 @@
+/**
+ * The operator library's errors. Each message is one line that names the cause and what to check, and
+ * never contains a client secret, so callers can show it as it is.
+ */
+
+/** Base class of every error the operator library throws on purpose. */
+export abstract class M2mError extends Error {}
+
+/** A required input is missing or malformed: an option, an environment variable, a file. */
+export class InputError extends M2mError {
+  public override readonly name = 'InputError';
+}
+
+/** Why a deployed stack's outputs could not be read. */
+export type StackOutputsProblem =
+  | 'invalid-name'
+  | 'not-synthesized'
+  | 'terraform-missing'
+  | 'terraform-failed'
+  | 'not-deployed'
+  | 'unexpected-outputs'
+  | 'unknown-client';
+
+/** The outputs of a deployed stack could not be read (not synthesized, not deployed, no Terraform...). */
+export class StackOutputsError extends M2mError {
+  public override readonly name = 'StackOutputsError';
+
+  constructor(
+    public readonly problem: StackOutputsProblem,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The token endpoint answered with an OAuth 2.0 error (RFC 6749 5.2), e.g. invalid_client or
+ * invalid_scope: the request reached Cognito and Cognito refused it.
+ */
+export class TokenRequestError extends M2mError {
+  public override readonly name = 'TokenRequestError';
+
+  constructor(
+    /** The OAuth error code, e.g. "invalid_client". */
+    public readonly error: string,
+    /** The HTTP status of the reply. */
+    public readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Why the token endpoint gave no usable answer. */
+export type TokenEndpointProblem = 'timeout' | 'unreachable' | 'server-error' | 'unexpected-reply';
+
+/**
+ * The token endpoint could not be asked or gave no usable answer: unreachable host, time-out, HTTP 5xx,
+ * a reply that is not the JSON of a token response.
+ */
+export class TokenEndpointError extends M2mError {
+  public override readonly name = 'TokenEndpointError';
+
+  constructor(
+    public readonly problem: TokenEndpointProblem,
+    message: string,
+    /** The HTTP status, when there was a reply. */
+    public readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Why an access token was rejected. */
+export type AccessTokenProblem =
+  | 'malformed'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'wrong-issuer'
+  | 'wrong-client'
+  | 'wrong-token-use'
+  | 'missing-scope'
+  | 'bad-signature'
+  | 'unknown-key'
+  | 'invalid';
+
+/** An access token failed verification; `problem` says which check it failed. */
+export class AccessTokenRejectedError extends M2mError {
+  public override readonly name = 'AccessTokenRejectedError';
+
+  constructor(
+    public readonly problem: AccessTokenProblem,
+    message: string,
+    /** For 'missing-scope': the required scopes the token lacks. */
+    public readonly missingScopes: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The user pool's signing keys (JWKS) could not be fetched, so no token can be verified for now. */
+export class SigningKeysUnavailableError extends M2mError {
+  public override readonly name = 'SigningKeysUnavailableError';
+}

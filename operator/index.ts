@@ -1,0 +1,30 @@
+/**
+ * The operator library: get tokens (client-credentials grant), verify them (resource servers), and
+ * read a deployed stack's outputs. `import { ... } from 'm2m-auth/operator'`.
+ */
+export {
+  type AccessToken,
+  ClientCredentialsTokenClient,
+  type ClientCredentialsTokenClientOptions,
+  DEFAULT_TOKEN_TIMEOUT_MS,
+  normalizeScopes,
+  refreshMarginMs,
+} from './token-client';
+export {
+  type AccessTokenClaims,
+  AccessTokenVerifier,
+  type AccessTokenVerifierOptions,
+  createAccessTokenVerifier,
+  type VerifyAccessTokenOptions,
+} from './access-token-verifier';
+export {
+  parseStackOutputs,
+  readStackOutputs,
+  type ReadStackOutputsOptions,
+  selectStackClient,
+  type StackClient,
+  type StackOutputs,
+  stackDirectory,
+} from './stack-outputs';
+export { redactSecrets, SecretRedactor } from './secret-redaction';
+export * from './errors';

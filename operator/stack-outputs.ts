@@ -1,0 +1,273 @@
+/**
+ * Reads a deployed stack's Terraform outputs (token endpoint, clients, user pool) by running
+ * `terraform output -json` in the folder cdktf synthesized the stack into.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { StackOutputsError } from './errors';
+
+/** The outputs M2mAuthStack defines, typed; names follow the stack's snake_case output names. */
+export interface StackOutputs {
+  /** The stack the outputs belong to, e.g. "m2m-auth-dev". */
+  readonly stackName: string;
+  readonly tokenEndpoint: string;
+  readonly userPoolId: string;
+  /** The iss claim of the pool's tokens: https://cognito-idp.<region>.amazonaws.com/<pool id>. */
+  readonly issuer: string;
+  readonly jwksUri: string;
+  readonly domain: string;
+  /** The first client's ID and secret. */
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Every client's ID, secret and allowed scopes, by client name. */
+  readonly clientIds: Readonly<Record<string, string>>;
+  readonly clientSecrets: Readonly<Record<string, string>>;
+  readonly clientScopes: Readonly<Record<string, readonly string[]>>;
+  /** Every scope of the resource server, as "<resource server>/<scope>". */
+  readonly resourceServerScopeIdentifiers: readonly string[];
+}
+
+/** One app client of a stack. */
+export interface StackClient {
+  readonly name: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The scopes the client is allowed, as "<resource server>/<scope>". */
+  readonly scopes: readonly string[];
+}
+
+export interface ReadStackOutputsOptions {
+  /**
+   * The project root, which holds cdktf.out.
+   * @default the current directory
+   */
+  readonly projectDir?: string;
+  /**
+   * The Terraform executable.
+   * @default "terraform", looked up on PATH
+   */
+  readonly terraform?: string;
+  /**
+   * How long `terraform output` may take (a remote state backend is read over the network).
+   * @default 60000
+   */
+  readonly timeoutMs?: number;
+}
+
+// Only names and shapes: a failed check must not echo a value, as some values are secrets.
+const outputsSchema = z.object({
+  token_endpoint: z.string(),
+  user_pool_id: z.string(),
+  issuer: z.string(),
+  jwks_uri: z.string(),
+  domain: z.string(),
+  client_id: z.string(),
+  client_secret: z.string(),
+  client_ids: z.record(z.string(), z.string()),
+  client_secrets: z.record(z.string(), z.string()),
+  client_scopes: z.record(z.string(), z.array(z.string())),
+  resource_server_scope_identifiers: z.array(z.string()),
+});
+
+const terraformOutputSchema = z.record(z.string(), z.object({ value: z.unknown() }));
+
+/** Where cdktf synthesizes a stack, relative to the project root. */
+export function stackDirectory(stackName: string, projectDir = process.cwd()): string {
+  return path.join(projectDir, 'cdktf.out', 'stacks', stackName);
+}
+
+/**
+ * Runs `terraform output -json` in the stack's folder under cdktf.out/stacks and returns the outputs.
+ * Throws StackOutputsError, with the fix in its message, when the stack is not synthesized or not
+ * deployed, or Terraform is missing or fails.
+ */
+export async function readStackOutputs(
+  stackName: string,
+  options: ReadStackOutputsOptions = {},
+): Promise<StackOutputs> {
+  if (!/^[\w.-]+$/.test(stackName) || /^\.+$/.test(stackName)) {
+    throw new StackOutputsError(
+      'invalid-name',
+      `stack name "${stackName}" is invalid: use the name cdktf shows, e.g. m2m-auth-dev`,
+    );
+  }
+  const projectDir = options.projectDir ?? process.cwd();
+  const directory = stackDirectory(stackName, projectDir);
+  if (!fs.existsSync(directory)) throw notSynthesized(stackName, projectDir);
+  const stdout = await runTerraformOutput(stackName, directory, options);
+  return parseStackOutputs(stackName, parseJson(stackName, stdout));
+}
+
+/**
+ * Validates a `terraform output -json` document and types its values. Exported for outputs obtained
+ * some other way (a CI artifact, a remote state read).
+ */
+export function parseStackOutputs(stackName: string, document: unknown): StackOutputs {
+  const raw = terraformOutputSchema.safeParse(document);
+  if (!raw.success) {
+    throw new StackOutputsError(
+      'unexpected-outputs',
+      `outputs of stack ${stackName} are not a terraform output -json document: check the Terraform version`,
+    );
+  }
+  if (Object.keys(raw.data).length === 0) {
+    throw new StackOutputsError(
+      'not-deployed',
+      `stack ${stackName} has no outputs, so it is not deployed yet: run npx cdktf deploy ${stackName} first`,
+    );
+  }
+  const values = Object.fromEntries(Object.entries(raw.data).map(([name, output]) => [name, output.value]));
+  const parsed = outputsSchema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const [name, ...rest] = issue.path.map(String);
+    const what =
+      values[name] === undefined ? 'is missing' : `has an unexpected shape at ${[name, ...rest].join('.')}`;
+    throw new StackOutputsError(
+      'unexpected-outputs',
+      `output ${name} of stack ${stackName} ${what}: redeploy the stack with this project (npx cdktf deploy ${stackName})`,
+    );
+  }
+  const o = parsed.data;
+  return {
+    stackName,
+    tokenEndpoint: o.token_endpoint,
+    userPoolId: o.user_pool_id,
+    issuer: o.issuer,
+    jwksUri: o.jwks_uri,
+    domain: o.domain,
+    clientId: o.client_id,
+    clientSecret: o.client_secret,
+    clientIds: o.client_ids,
+    clientSecrets: o.client_secrets,
+    clientScopes: o.client_scopes,
+    resourceServerScopeIdentifiers: o.resource_server_scope_identifiers,
+  };
+}
+
+/**
+ * A client of the stack by name; without a name, the first client (the outputs' client_id and
+ * client_secret).
+ */
+export function selectStackClient(outputs: StackOutputs, clientName?: string): StackClient {
+  const names = Object.keys(outputs.clientIds);
+  if (clientName === undefined) {
+    const name = names.find((n) => outputs.clientIds[n] === outputs.clientId) ?? names[0] ?? '';
+    return {
+      name,
+      clientId: outputs.clientId,
+      clientSecret: outputs.clientSecret,
+      scopes: outputs.clientScopes[name] ?? [],
+    };
+  }
+  if (!Object.hasOwn(outputs.clientIds, clientName)) {
+    throw new StackOutputsError(
+      'unknown-client',
+      `stack ${outputs.stackName} has no client named "${clientName}" (clients: ${names.join(', ')}): check the client name`,
+    );
+  }
+  const clientSecret = outputs.clientSecrets[clientName];
+  if (clientSecret === undefined) {
+    throw new StackOutputsError(
+      'unexpected-outputs',
+      `output client_secrets of stack ${outputs.stackName} lacks client "${clientName}": redeploy the stack (npx cdktf deploy ${outputs.stackName})`,
+    );
+  }
+  return {
+    name: clientName,
+    clientId: outputs.clientIds[clientName],
+    clientSecret,
+    scopes: outputs.clientScopes[clientName] ?? [],
+  };
+}
+
+function notSynthesized(stackName: string, projectDir: string): StackOutputsError {
+  const stacksDir = path.join(projectDir, 'cdktf.out', 'stacks');
+  const shown = displayPath(stacksDir);
+  const found = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).sort() : [];
+  if (found.length === 0) {
+    return new StackOutputsError(
+      'not-synthesized',
+      `stack ${stackName} is not in ${shown}: run npx cdktf deploy ${stackName} first, from the project root`,
+    );
+  }
+  return new StackOutputsError(
+    'not-synthesized',
+    `stack ${stackName} is not in ${shown} (found: ${found.join(', ')}): check the stack name, or run npx cdktf deploy ${stackName}`,
+  );
+}
+
+function runTerraformOutput(
+  stackName: string,
+  directory: string,
+  options: ReadStackOutputsOptions,
+): Promise<string> {
+  const terraform = options.terraform ?? 'terraform';
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  return new Promise((resolve, reject) => {
+    execFile(
+      terraform,
+      ['output', '-json', '-no-color'],
+      {
+        cwd: directory,
+        timeout: timeoutMs,
+        maxBuffer: 16 * 1024 * 1024,
+        // No update check: it would reach out to the internet on every call.
+        env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
+      },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const shown = displayPath(directory);
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          return reject(
+            new StackOutputsError(
+              'terraform-missing',
+              `${terraform} not found on PATH, and it is needed to read stack outputs: install Terraform (https://developer.hashicorp.com/terraform/install)`,
+            ),
+          );
+        }
+        if (error.killed) {
+          return reject(
+            new StackOutputsError(
+              'terraform-failed',
+              `terraform output in ${shown} did not finish within ${timeoutMs / 1000} s: check the state backend is reachable`,
+            ),
+          );
+        }
+        reject(
+          new StackOutputsError(
+            'terraform-failed',
+            `terraform output failed in ${shown} (${terraformError(stderr)}): run npx cdktf deploy ${stackName} first, or terraform init there if the stack was deployed elsewhere`,
+          ),
+        );
+      },
+    );
+  });
+}
+
+/** The first "Error: ..." line of Terraform's diagnostics, without the box drawing. */
+function terraformError(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.replace(/^[\s│╷╵]+/, '').trim())
+    .filter(Boolean);
+  const error = lines.find((line) => line.startsWith('Error:')) ?? lines[0] ?? 'no message';
+  return error.replace(/^Error:\s*/, '').slice(0, 200);
+}
+
+function parseJson(stackName: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new StackOutputsError(
+      'unexpected-outputs',
+      `terraform output -json for stack ${stackName} did not print JSON: check the Terraform version (1.x)`,
+    );
+  }
+}
+
+function displayPath(target: string): string {
+  return path.relative(process.cwd(), target) || '.';
+}

@@ -1,0 +1,324 @@
+/**
+ * The OAuth 2.0 client-credentials grant against a Cognito token endpoint, with an in-memory token
+ * cache, as Cognito's token-endpoint documentation describes the request.
+ */
+import { InputError, TokenEndpointError, TokenRequestError } from './errors';
+import { redactSecrets } from './secret-redaction';
+
+/** How long to wait for the token endpoint, unless told otherwise. */
+export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
+
+/** A cached token is replaced at the latest this long before it expires. */
+const MAX_REFRESH_MARGIN_MS = 60_000;
+
+export interface ClientCredentialsTokenClientOptions {
+  /** The user pool's token endpoint: https://<domain>.auth.<region>.amazoncognito.com/oauth2/token. */
+  readonly tokenEndpoint: string;
+  /** The app client's ID. */
+  readonly clientId: string;
+  /** The app client's secret; it goes only into the Authorization header, never into an error. */
+  readonly clientSecret: string;
+  /**
+   * Full scope identifiers ("<resource server>/<scope>") to ask for when getToken() is given none.
+   * @default none, and Cognito then grants every scope the app client is allowed
+   */
+  readonly scopes?: readonly string[];
+  /**
+   * How long one token request may take, in milliseconds, reading the reply included.
+   * @default 10000
+   */
+  readonly timeoutMs?: number;
+  /**
+   * The fetch implementation, for tests or a proxy-aware fetch.
+   * @default the global fetch
+   */
+  readonly fetch?: typeof globalThis.fetch;
+  /**
+   * The clock, in epoch milliseconds, that decides when a cached token is stale.
+   * @default Date.now
+   */
+  readonly now?: () => number;
+}
+
+/** A token from the token endpoint. */
+export interface AccessToken {
+  /** The JWT to send as `Authorization: Bearer <accessToken>`. */
+  readonly accessToken: string;
+  /** The token type, "Bearer" for Cognito. */
+  readonly tokenType: string;
+  /** When the token expires, in epoch milliseconds (counted from when it was requested). */
+  readonly expiresAt: number;
+  /** The scopes that were requested; empty when the client's default scopes were granted. */
+  readonly requestedScopes: readonly string[];
+  /** The token endpoint's JSON reply as received: access_token, expires_in, token_type. */
+  readonly response: Readonly<Record<string, unknown>>;
+}
+
+interface CacheEntry {
+  readonly token: AccessToken;
+  /** From this time on the token is requested anew. */
+  readonly refreshAt: number;
+}
+
+/**
+ * How long before expiry a cached token is replaced: 10% of its lifetime, at most 60 s. A Cognito
+ * token (5 min to 1 day) is thus never handed out with less than 30 s to live, and a short-lived
+ * token from another server is still reused for most of its life.
+ */
+export function refreshMarginMs(lifetimeMs: number): number {
+  return Math.min(MAX_REFRESH_MARGIN_MS, lifetimeMs / 10);
+}
+
+/** Splits space-separated scopes, drops empty ones and duplicates, keeping the order. */
+export function normalizeScopes(scopes: readonly string[] = []): string[] {
+  return [...new Set(scopes.flatMap((scope) => scope.split(/\s+/)).filter(Boolean))];
+}
+
+/**
+ * Gets access tokens with the client-credentials grant and keeps each in memory until shortly before
+ * it expires (see {@link refreshMarginMs}). Tokens are cached per token endpoint, client and set of
+ * scopes; callers asking for the same token at the same time share one request.
+ */
+export class ClientCredentialsTokenClient {
+  /** The token endpoint the client asks. */
+  public readonly tokenEndpoint: string;
+  /** The app client's ID. */
+  public readonly clientId: string;
+  private readonly clientSecret: string;
+  private readonly defaultScopes: readonly string[];
+  private readonly timeoutMs: number;
+  private readonly fetch: typeof globalThis.fetch;
+  private readonly now: () => number;
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly inFlight = new Map<string, Promise<AccessToken>>();
+
+  constructor(options: ClientCredentialsTokenClientOptions) {
+    this.tokenEndpoint = validateTokenEndpoint(options.tokenEndpoint);
+    if (!options.clientId) throw new InputError('client ID is empty: pass the app client ID');
+    if (!options.clientSecret) throw new InputError('client secret is empty: pass the app client secret');
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
+    if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+      throw new InputError(`timeout ${timeoutMs} ms is invalid: must be a positive number`);
+    }
+    this.clientId = options.clientId;
+    this.clientSecret = options.clientSecret;
+    this.defaultScopes = normalizeScopes(options.scopes);
+    this.timeoutMs = timeoutMs;
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * An access token for the given scopes (default: the client's `scopes` option), from the cache when
+   * it has a fresh one. Throws TokenRequestError when Cognito refuses, TokenEndpointError when it
+   * cannot be asked or gives no usable reply.
+   */
+  async getToken(scopes?: readonly string[]): Promise<string> {
+    return (await this.getAccessToken(scopes)).accessToken;
+  }
+
+  /** Like {@link getToken}, with the token's type, expiry and the endpoint's whole reply. */
+  getAccessToken(scopes?: readonly string[]): Promise<AccessToken> {
+    const requestedScopes = scopes === undefined ? [...this.defaultScopes] : normalizeScopes(scopes);
+    const key = JSON.stringify([this.tokenEndpoint, this.clientId, [...requestedScopes].sort()]);
+    const cached = this.cache.get(key);
+    if (cached && this.now() < cached.refreshAt) return Promise.resolve(cached.token);
+
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const request = (async () => {
+      try {
+        const requestedAt = this.now();
+        const token = await this.requestToken(requestedScopes, requestedAt);
+        const lifetimeMs = token.expiresAt - requestedAt;
+        if (lifetimeMs > 0) {
+          this.cache.set(key, { token, refreshAt: token.expiresAt - refreshMarginMs(lifetimeMs) });
+        }
+        return token;
+      } finally {
+        this.inFlight.delete(key);
+      }
+    })();
+    this.inFlight.set(key, request);
+    return request;
+  }
+
+  /** Forgets every cached token, e.g. after the client secret was rotated. */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  private async requestToken(scopes: readonly string[], requestedAt: number): Promise<AccessToken> {
+    const body = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (scopes.length > 0) body.set('scope', scopes.join(' '));
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetch(this.tokenEndpoint, {
+        method: 'POST',
+        headers: {
+          authorization: this.basicAuthorization(),
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: body.toString(),
+        // A redirect would carry the credentials elsewhere; report it instead of following it.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw this.describeFailedRequest(error);
+    }
+    const reply = parseJsonObject(text);
+
+    if (response.status >= 500) {
+      const code = typeof reply?.error === 'string' ? `, error ${reply.error}` : '';
+      throw new TokenEndpointError(
+        'server-error',
+        `token endpoint ${this.tokenEndpoint} failed with HTTP ${response.status}${code}: the service or a proxy in between has a problem; retry later`,
+        response.status,
+      );
+    }
+    if (response.ok && typeof reply?.access_token === 'string' && reply.access_token) {
+      const expiresIn = Number(reply.expires_in);
+      return {
+        accessToken: reply.access_token,
+        tokenType: typeof reply.token_type === 'string' ? reply.token_type : 'Bearer',
+        // Counted from the request, not the reply, so the token is never thought fresher than it is.
+        expiresAt: requestedAt + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : 0),
+        requestedScopes: scopes,
+        response: reply,
+      };
+    }
+    if (!response.ok && typeof reply?.error === 'string') {
+      const description = typeof reply.error_description === 'string' ? reply.error_description : '';
+      throw new TokenRequestError(
+        reply.error,
+        response.status,
+        this.redact(this.describeOAuthError(reply.error, description, scopes)),
+      );
+    }
+    throw new TokenEndpointError(
+      'unexpected-reply',
+      this.redact(
+        `token endpoint ${this.tokenEndpoint} replied HTTP ${response.status} with ${describeBody(response, text, reply)}, not a token response: check the URL is the user pool's https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`,
+      ),
+      response.status,
+    );
+  }
+
+  /** HTTP Basic credentials, each part form-urlencoded first as RFC 6749 section 2.3.1 asks. */
+  private basicAuthorization(): string {
+    const credentials = `${formUrlEncode(this.clientId)}:${formUrlEncode(this.clientSecret)}`;
+    return `Basic ${Buffer.from(credentials).toString('base64')}`;
+  }
+
+  private describeOAuthError(code: string, description: string, scopes: readonly string[]): string {
+    const detail = oneLine(description ? `${code}: ${description}` : code);
+    const requested = scopes.length > 0 ? `"${scopes.join(' ')}"` : "the client's default scopes";
+    switch (code) {
+      case 'invalid_client':
+        return `token endpoint rejected the credentials of client ${this.clientId} (${detail}): check the client ID and secret, and that the client belongs to this endpoint's user pool`;
+      case 'invalid_scope':
+        return `token endpoint refused scope ${requested} for client ${this.clientId} (${detail}): ask only for scopes the app client is allowed, as <resource server>/<scope>`;
+      case 'unauthorized_client':
+        return `client ${this.clientId} may not use the client-credentials grant (${detail}): allow the client_credentials OAuth flow on the app client and give it a secret`;
+      case 'unsupported_grant_type':
+        return `token endpoint does not accept grant_type=client_credentials (${detail}): check the URL is the user pool's /oauth2/token endpoint`;
+      case 'invalid_request':
+        return `token endpoint found the request malformed (${detail}): check the token endpoint URL and the client ID`;
+      default:
+        return `token endpoint refused the request (${detail}): check the client's settings in the user pool`;
+    }
+  }
+
+  private describeFailedRequest(error: unknown): Error {
+    // Duck-typed: fetch's errors may come from another realm (e.g. under jest), failing instanceof.
+    const failure = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    if (failure?.name === 'TimeoutError' || failure?.name === 'AbortError') {
+      return new TokenEndpointError(
+        'timeout',
+        `no reply from token endpoint ${this.tokenEndpoint} within ${this.timeoutMs / 1000} s: check the URL and your network, or allow more time`,
+      );
+    }
+    const reason = describeNetworkFailure(failure?.cause?.code, failure?.cause?.message ?? String(error));
+    return new TokenEndpointError(
+      'unreachable',
+      this.redact(
+        `cannot reach token endpoint ${this.tokenEndpoint} (${reason}): check the URL and your network or proxy`,
+      ),
+    );
+  }
+
+  private redact(text: string): string {
+    return redactSecrets(text, [this.clientSecret, this.basicAuthorization().slice('Basic '.length)]);
+  }
+}
+
+/** Checks the endpoint is a URL that keeps the secret encrypted in transit. */
+function validateTokenEndpoint(endpoint: string): string {
+  const expected = 'expected https://<domain>.auth.<region>.amazoncognito.com/oauth2/token';
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new InputError(`token endpoint "${endpoint}" is not a URL: ${expected}`);
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || /^127\./.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new InputError(
+      `token endpoint ${endpoint} does not use https, so the client secret would travel in clear text: ${expected}`,
+    );
+  }
+  return url.href;
+}
+
+/** application/x-www-form-urlencoded encoding of one value (space as "+"). */
+function formUrlEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeBody(response: Response, text: string, reply: Record<string, unknown> | undefined): string {
+  if (response.status >= 300 && response.status < 400) {
+    return `a redirect to ${response.headers.get('location') ?? 'nowhere'}`;
+  }
+  if (reply) return 'JSON without access_token';
+  if (text.trim() === '') return 'an empty body';
+  const type = response.headers.get('content-type')?.split(';')[0] ?? 'no content type';
+  const preview = oneLine(text).slice(0, 60);
+  return `a ${type} body ("${preview}${text.length > 60 ? '...' : ''}")`;
+}
+
+function describeNetworkFailure(code: string | undefined, message: string): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+      return 'host not found';
+    case 'EAI_AGAIN':
+      return 'DNS lookup failed';
+    case 'ECONNRESET':
+      return 'connection reset';
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'connection timed out';
+    default:
+      return code ? `${code}: ${oneLine(message)}` : oneLine(message);
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
