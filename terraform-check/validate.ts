@@ -26,7 +26,8 @@ async function main(): Promise<number> {
     const source = tf.cliConfig.mirror
       ? `provider mirror ${tf.cliConfig.mirror}`
       : 'providers from the registry';
-    console.log(`Checking ${stacks.length} stack(s) with ${tf.terraform} and ${source}`);
+    const count = stacks.length === 1 ? '1 stack' : `${stacks.length} stacks`;
+    console.log(`Checking ${count} with ${tf.terraform} and ${source}`);
     let failed = 0;
     for (const stack of stacks) {
       const check = await checkStack(tf, stack.name, stack.dir);
