@@ -1,29 +1,37 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** The account the fake STS reports. */
-export const FAKE_ACCOUNT_ID = '123456789012';
+/** The caller the fake STS reports. */
+export const FAKE_CALLER = {
+  account: '123456789012',
+  arn: 'arn:aws:iam::123456789012:user/ci',
+};
+
+/** What the fake STS received: the Action of each request, with its Authorization header. */
+export interface StsRequest {
+  readonly action: string;
+  readonly body: string;
+  readonly authorization?: string;
+}
 
 /**
- * A local stand-in for AWS STS that answers GetCallerIdentity, so the AWS provider (or SDK) can start
+ * A local stand-in for AWS STS that answers GetCallerIdentity, so the AWS provider or SDK can start
  * with dummy credentials and no network: point AWS_ENDPOINT_URL_STS at `url`.
  */
-export async function startFakeSts(): Promise<{
-  url: string;
-  requests: string[];
-  close: () => Promise<void>;
-}> {
-  const requests: string[] = [];
+export async function startFakeSts() {
+  const requests: StsRequest[] = [];
   const server = http.createServer((request, response) => {
     let body = '';
-    request.on('data', (chunk) => (body += chunk));
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
-      requests.push(new URLSearchParams(body).get('Action') ?? body);
+      const action = new URLSearchParams(body).get('Action') ?? '';
+      requests.push({ action, body, authorization: request.headers.authorization });
       response.writeHead(200, { 'content-type': 'text/xml' });
       response.end(
         '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
-          `<Arn>arn:aws:iam::${FAKE_ACCOUNT_ID}:user/offline</Arn><UserId>AIDAOFFLINE</UserId><Account>${FAKE_ACCOUNT_ID}</Account>` +
-          '</GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
+          `<Arn>${FAKE_CALLER.arn}</Arn><UserId>AIDACKCEVSQ6C2EXAMPLE</UserId><Account>${FAKE_CALLER.account}</Account>` +
+          '</GetCallerIdentityResult><ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId>' +
+          '</ResponseMetadata></GetCallerIdentityResponse>',
       );
     });
   });
@@ -32,6 +40,10 @@ export async function startFakeSts(): Promise<{
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

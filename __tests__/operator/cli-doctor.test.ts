@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FAKE_CALLER, startFakeSts } from '../helpers/fake-sts';
 import { closedPort } from './fake-cognito';
 import { createFakeProject, type FakeProject } from './fake-terraform';
 import { runCli } from './run-cli';
@@ -12,19 +13,8 @@ import { runCli } from './run-cli';
 const ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
-const CALLER_IDENTITY = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <GetCallerIdentityResult>
-    <Arn>arn:aws:iam::123456789012:user/ci</Arn>
-    <UserId>AIDACKCEVSQ6C2EXAMPLE</UserId>
-    <Account>123456789012</Account>
-  </GetCallerIdentityResult>
-  <ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata>
-</GetCallerIdentityResponse>`;
-
 interface Setup {
-  sts: http.Server;
-  stsUrl: string;
-  stsRequests: { authorization?: string; body: string }[];
+  sts: Awaited<ReturnType<typeof startFakeSts>>;
   /** Accepts connections and never answers, like an unreachable instance metadata service. */
   blackHole: http.Server;
   blackHoleUrl: string;
@@ -40,21 +30,9 @@ const listen = async (server: http.Server) => {
 let started: Promise<Setup> | undefined;
 const setup = () =>
   (started ??= (async () => {
-    const stsRequests: Setup['stsRequests'] = [];
-    const sts = http.createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        stsRequests.push({ authorization: request.headers.authorization, body });
-        response.writeHead(200, { 'content-type': 'text/xml' });
-        response.end(CALLER_IDENTITY);
-      });
-    });
     const blackHole = http.createServer(() => undefined);
     return {
-      sts,
-      stsUrl: await listen(sts),
-      stsRequests,
+      sts: await startFakeSts(),
       blackHole,
       blackHoleUrl: await listen(blackHole),
       project: createFakeProject({}),
@@ -64,19 +42,18 @@ const setup = () =>
 afterAll(async () => {
   if (!started) return;
   const { sts, blackHole, project } = await started;
-  for (const server of [sts, blackHole]) {
-    server.closeAllConnections();
-    server.close();
-  }
+  await sts.close();
+  blackHole.closeAllConnections();
+  blackHole.close();
   fs.rmSync(project.dir, { recursive: true, force: true });
 });
 
 const credentials = { AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY };
 
 test.concurrent('all checks pass: one ✓ line each, exit 0', async () => {
-  const { stsUrl, stsRequests, project } = await setup();
+  const { sts, project } = await setup();
   const result = await runCli(['doctor'], {
-    env: { ...credentials, AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_STS: stsUrl },
+    env: { ...credentials, AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_STS: sts.url },
     path: `${project.binDir}:/usr/bin:/bin`,
   });
 
@@ -85,14 +62,14 @@ test.concurrent('all checks pass: one ✓ line each, exit 0', async () => {
     '✓ Terraform 1.11.4',
     '✓ AWS region eu-west-1 (AWS_REGION)',
     '✓ AWS credentials found (environment variables)',
-    '✓ AWS credentials valid: account 123456789012 (arn:aws:iam::123456789012:user/ci)',
+    `✓ AWS credentials valid: account ${FAKE_CALLER.account} (${FAKE_CALLER.arn})`,
     '',
   ]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   // A real, signed GetCallerIdentity call with the credentials found, which are never printed.
-  expect(stsRequests[0].body).toContain('Action=GetCallerIdentity');
-  expect(stsRequests[0].authorization).toMatch(
+  expect(sts.requests[0].action).toBe('GetCallerIdentity');
+  expect(sts.requests[0].authorization).toMatch(
     new RegExp(`Credential=${ACCESS_KEY_ID}/\\d{8}/eu-west-1/sts/`),
   );
   expect(result.stdout).not.toContain(SECRET_ACCESS_KEY);

@@ -3,7 +3,9 @@ import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+import { PROJECT_ROOT } from '../helpers/project';
+
+export { PROJECT_ROOT };
 
 export interface CliResult {
   readonly code: number | null;

@@ -37,7 +37,7 @@ describeWithTerraform('npx cdktf diff', (tf) => {
         code: 0,
         output: expect.stringContaining('Plan: 4 to add, 0 to change, 0 to destroy.'),
       });
-      expect(sts.requests).toContain('GetCallerIdentity');
+      expect(sts.requests.map((r) => r.action)).toContain('GetCallerIdentity');
       // cdktf diff ran terraform in the stack folder; the state path still points at the project root.
       expect(fs.existsSync(path.join(project, 'cdktf.out', 'stacks', 'm2m-auth-dev', '.terraform'))).toBe(
         true,
