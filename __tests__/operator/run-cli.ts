@@ -2,10 +2,7 @@
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
-
 import { PROJECT_ROOT } from '../helpers/project';
-
-export { PROJECT_ROOT };
 
 export interface CliResult {
   readonly code: number | null;
