@@ -7,7 +7,6 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
 };
 
 /** @type {import('jest').Config} */

@@ -10,6 +10,10 @@ import { M2mAuthStack } from '../../constructs/m2m-auth-stack';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TerraformJson = Record<string, any>;
 
+// cdktf's matchers (toHaveResourceWithProperties, ...), registered only where synth tests need them:
+// loading cdktf in every test file would slow all of them.
+Testing.setupJest();
+
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-test-'));
 
 /** Synthesizes the stack main.ts would build for `environment` from a cdktf.json context. */

@@ -1,4 +1,0 @@
-import { Testing } from 'cdktf';
-
-// cdktf's matchers: toHaveResourceWithProperties, toHaveProviderWithProperties, toBeValidTerraform...
-Testing.setupJest();
