@@ -225,11 +225,6 @@ export class AccessTokenVerifier {
   }
 }
 
-/** Creates an {@link AccessTokenVerifier}; see its options. */
-export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
-  return new AccessTokenVerifier(options);
-}
-
 /** Claims read without verification, only to word error messages. */
 function unverifiedClaims(token: string): { iss?: string; kid?: string } {
   try {

@@ -14,7 +14,6 @@ export {
   type AccessTokenClaims,
   AccessTokenVerifier,
   type AccessTokenVerifierOptions,
-  createAccessTokenVerifier,
   type VerifyAccessTokenOptions,
 } from './access-token-verifier';
 export {

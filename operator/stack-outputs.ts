@@ -184,7 +184,7 @@ export function selectStackClient(outputs: StackOutputs, clientName?: string): S
 }
 
 function notSynthesized(stackName: string, projectDir: string): StackOutputsError {
-  const stacksDir = path.join(projectDir, 'cdktf.out', 'stacks');
+  const stacksDir = path.dirname(stackDirectory(stackName, projectDir));
   const shown = displayPath(stacksDir);
   const found = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).sort() : [];
   if (found.length === 0) {

@@ -1,7 +1,7 @@
 import {
   AccessTokenRejectedError,
+  AccessTokenVerifier,
   ClientCredentialsTokenClient,
-  createAccessTokenVerifier,
   InputError,
   SigningKeysUnavailableError,
 } from '../../operator';
@@ -20,11 +20,11 @@ const READ = 'm2m-client/read';
 const WRITE = 'm2m-client/write';
 
 let key: SigningKey;
-let offline: ReturnType<typeof createAccessTokenVerifier>;
+let offline: AccessTokenVerifier;
 
 beforeAll(() => {
   key = createSigningKey();
-  offline = createAccessTokenVerifier({
+  offline = new AccessTokenVerifier({
     userPoolId: POOL_ID,
     clientIds: ['client-a', 'client-b'],
     jwks: jwksOf(key),
@@ -78,7 +78,7 @@ describe('with the JWKS given (offline)', () => {
   });
 
   test('missing-scope: every required scope must be there, from the verifier and from the call', async () => {
-    const verifier = createAccessTokenVerifier({
+    const verifier = new AccessTokenVerifier({
       userPoolId: POOL_ID,
       clientIds: ['client-a'],
       requiredScopes: [READ],
@@ -124,19 +124,17 @@ describe('with the JWKS given (offline)', () => {
 
 describe('configuration', () => {
   test('a user pool ID without a region is an InputError naming the expected form', () => {
-    expect(() => createAccessTokenVerifier({ userPoolId: 'TestPool1', clientIds: ['a'] })).toThrow(
-      InputError,
-    );
-    expect(() => createAccessTokenVerifier({ userPoolId: 'TestPool1', clientIds: ['a'] })).toThrow(
+    expect(() => new AccessTokenVerifier({ userPoolId: 'TestPool1', clientIds: ['a'] })).toThrow(InputError);
+    expect(() => new AccessTokenVerifier({ userPoolId: 'TestPool1', clientIds: ['a'] })).toThrow(
       /expected <region>_<id>, e.g. us-east-1_AbCdEf123/,
     );
   });
 
   test('no client ID, or a JWKS without keys, is an InputError', () => {
-    expect(() => createAccessTokenVerifier({ userPoolId: POOL_ID, clientIds: [] })).toThrow(/no client ID/);
-    expect(() =>
-      createAccessTokenVerifier({ userPoolId: POOL_ID, clientIds: ['a'], jwks: { k: [] } }),
-    ).toThrow(/JWKS is invalid/);
+    expect(() => new AccessTokenVerifier({ userPoolId: POOL_ID, clientIds: [] })).toThrow(/no client ID/);
+    expect(() => new AccessTokenVerifier({ userPoolId: POOL_ID, clientIds: ['a'], jwks: { k: [] } })).toThrow(
+      /JWKS is invalid/,
+    );
   });
 });
 
@@ -151,7 +149,7 @@ describe('with the JWKS fetched over HTTP', () => {
   afterAll(() => fake.close());
 
   test('fetches the keys once, and verifies a token from the token endpoint end to end', async () => {
-    const verifier = createAccessTokenVerifier({
+    const verifier = new AccessTokenVerifier({
       userPoolId: POOL_ID,
       clientIds: ['client-a'],
       jwksUri: fake.jwksUri,
@@ -172,7 +170,7 @@ describe('with the JWKS fetched over HTTP', () => {
 
   test('unreachable keys are SigningKeysUnavailableError, not a rejection of the token', async () => {
     const jwksUri = `http://127.0.0.1:${await closedPort()}/.well-known/jwks.json`;
-    const verifier = createAccessTokenVerifier({ userPoolId: POOL_ID, clientIds: ['client-a'], jwksUri });
+    const verifier = new AccessTokenVerifier({ userPoolId: POOL_ID, clientIds: ['client-a'], jwksUri });
 
     const error = await verifier.verify(mintAccessToken(key, 'client-a', [READ])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SigningKeysUnavailableError);
