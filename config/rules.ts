@@ -153,6 +153,9 @@ export const settingRules = {
   ],
 } satisfies Record<string, readonly Rule[]>;
 
+/** Cognito accepts access tokens valid for 5 minutes to 1 day. */
+export const ACCESS_TOKEN_VALIDITY_MINUTES = { min: 5, max: 1440 } as const;
+
 /**
  * Scopes of OpenID Connect and of Cognito's user APIs. The token endpoint rejects them with the
  * client_credentials grant (invalid_scope), so a client may not ask for them.

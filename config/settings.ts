@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import {
+  ACCESS_TOKEN_VALIDITY_MINUTES,
   ENVIRONMENTS,
   type EnvironmentName,
   type Rule,
@@ -56,6 +57,8 @@ export const DEFAULTS = {
   stateKeyPrefix: 'm2m-auth',
 } as const;
 
+const VALIDITY_RANGE = `must be between ${ACCESS_TOKEN_VALIDITY_MINUTES.min} and ${ACCESS_TOKEN_VALIDITY_MINUTES.max} minutes`;
+
 const scopeSchema = z.strictObject({
   name: ruled(settingRules.scopeName),
   description: ruled(settingRules.scopeDescription),
@@ -87,8 +90,8 @@ const clientSchema = z.strictObject({
   accessTokenValidityMinutes: z
     .number()
     .int('must be a whole number of minutes')
-    .min(5, 'must be between 5 and 1440 minutes')
-    .max(1440, 'must be between 5 and 1440 minutes')
+    .min(ACCESS_TOKEN_VALIDITY_MINUTES.min, VALIDITY_RANGE)
+    .max(ACCESS_TOKEN_VALIDITY_MINUTES.max, VALIDITY_RANGE)
     .default(DEFAULTS.accessTokenValidityMinutes),
 });
 

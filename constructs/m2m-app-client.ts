@@ -1,5 +1,6 @@
 import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
 import { Construct } from 'constructs';
+import { ACCESS_TOKEN_VALIDITY_MINUTES } from '../config/rules';
 import { DEFAULTS } from '../config/settings';
 
 export interface M2mAppClientProps {
@@ -19,11 +20,12 @@ export interface M2mAppClientProps {
   readonly accessTokenValidityMinutes?: number;
 }
 
-/** Cognito accepts access tokens valid for 5 minutes to 1 day. */
+/** Throws unless Cognito accepts the access-token lifetime. */
 export function validateAccessTokenValidity(minutes: number): void {
-  if (!Number.isInteger(minutes) || minutes < 5 || minutes > 1440) {
+  const { min, max } = ACCESS_TOKEN_VALIDITY_MINUTES;
+  if (!Number.isInteger(minutes) || minutes < min || minutes > max) {
     throw new Error(
-      `accessTokenValidityMinutes ${minutes} is invalid: must be a whole number between 5 and 1440`,
+      `accessTokenValidityMinutes ${minutes} is invalid: must be a whole number between ${min} and ${max}`,
     );
   }
 }
