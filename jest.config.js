@@ -1,6 +1,7 @@
 /**
- * Two projects: `unit` (synth assertions, operator tooling; no external programs) and `terraform`
- * (the synthesized configuration run through real Terraform and the AWS provider, offline).
+ * Three projects: `unit` (synth assertions, operator tooling; no external programs), `terraform`
+ * (the synthesized configuration run through real Terraform and the AWS provider, offline) and `e2e`
+ * (deploy, apply and destroy against a local AWS emulator, moto).
  * tsconfig's isolatedModules makes ts-jest transpile without type-checking; `npm run build` checks types.
  */
 const shared = {
@@ -18,13 +19,19 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/terraform/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/terraform/', '<rootDir>/__tests__/e2e/'],
     },
     {
       ...shared,
       displayName: 'terraform',
       testMatch: ['<rootDir>/__tests__/terraform/**/*.test.ts'],
       slowTestThreshold: 60,
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
+      slowTestThreshold: 120,
     },
   ],
 };

@@ -3,12 +3,11 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The terraform executable on PATH, or undefined when there is none. */
-export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const names = process.platform === 'win32' ? ['terraform.exe'] : ['terraform'];
+/** An executable of that name on PATH, or undefined when there is none. */
+export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const names = process.platform === 'win32' ? [`${name}.exe`] : [name];
   for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    for (const name of names) {
-      const candidate = path.join(dir, name);
+    for (const candidate of names.map((n) => path.join(dir, n))) {
       try {
         fs.accessSync(candidate, fs.constants.X_OK);
         if (fs.statSync(candidate).isFile()) return candidate;
@@ -20,26 +19,58 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | un
   return undefined;
 }
 
+/** The terraform executable on PATH, or undefined when there is none. */
+export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return findOnPath('terraform', env);
+}
+
 export interface CommandResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** Set when the command was stopped for running longer than its timeoutMs. */
+  readonly timedOut?: boolean;
+}
+
+export interface RunCommandOptions {
+  readonly cwd: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly input?: string;
+  /** Stops the command (SIGTERM, then SIGKILL 5 s later) after this long. */
+  readonly timeoutMs?: number;
 }
 
 /** Runs a command to completion, collecting its output; rejects only when it cannot start. */
 export function runCommand(
   command: string,
   args: readonly string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+  options: RunCommandOptions,
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    const timers: NodeJS.Timeout[] = [];
+    if (options.timeoutMs !== undefined) {
+      timers.push(
+        setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGTERM');
+          timers.push(setTimeout(() => child.kill('SIGKILL'), 5000));
+        }, options.timeoutMs),
+      );
+    }
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('error', (error) => {
+      timers.forEach(clearTimeout);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      timers.forEach(clearTimeout);
+      resolve({ code, stdout, stderr, ...(timedOut && { timedOut }) });
+    });
     child.stdin.end(options.input ?? '');
   });
 }

@@ -1,0 +1,134 @@
+/**
+ * Where Terraform installs the AWS provider from: the committed lock file says which version and
+ * checksums, the CLI configuration says from where (the registry, or a mirror in an air-gapped network).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCommand } from './terraform';
+
+/** The lock file at the project root, copied into every stack folder at synth. */
+export const PROVIDER_LOCK_FILE = path.join(__dirname, '..', '.terraform.lock.hcl');
+
+export interface LockedProvider {
+  /** e.g. "registry.terraform.io/hashicorp/aws" */
+  readonly address: string;
+  readonly version: string;
+  readonly hashes: readonly string[];
+}
+
+/** The providers of a .terraform.lock.hcl, by address. */
+export function readProviderLock(file = PROVIDER_LOCK_FILE): Map<string, LockedProvider> {
+  const text = fs.readFileSync(file, 'utf8');
+  const providers = new Map<string, LockedProvider>();
+  for (const block of text.matchAll(/^provider "([^"]+)" \{([\s\S]*?)^\}/gm)) {
+    const [, address, body] = block;
+    const version = /^\s*version\s*=\s*"([^"]+)"/m.exec(body)?.[1];
+    if (!version) throw new Error(`${path.basename(file)}: provider ${address} has no version`);
+    const hashes = [...body.matchAll(/"((?:h1|zh):[^"]+)"/g)].map((match) => match[1]);
+    providers.set(address, { address, version, hashes });
+  }
+  return providers;
+}
+
+export const AWS_PROVIDER = 'registry.terraform.io/hashicorp/aws';
+
+/** The AWS provider version the project pins, from the lock file. */
+export function lockedAwsProvider(file = PROVIDER_LOCK_FILE): LockedProvider {
+  const aws = readProviderLock(file).get(AWS_PROVIDER);
+  if (!aws) throw new Error(`${path.basename(file)} does not lock ${AWS_PROVIDER}`);
+  return aws;
+}
+
+/**
+ * The CLI configuration file Terraform reads: TF_CLI_CONFIG_FILE when it names a file, else
+ * ~/.terraformrc (terraform.rc in %APPDATA% on Windows) when there is one.
+ */
+export function cliConfigInEffect(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const named = env.TF_CLI_CONFIG_FILE;
+  if (named) return fs.existsSync(named) ? named : undefined;
+  const home =
+    process.platform === 'win32'
+      ? path.join(env.APPDATA ?? os.homedir(), 'terraform.rc')
+      : path.join(env.HOME ?? os.homedir(), '.terraformrc');
+  return fs.existsSync(home) ? home : undefined;
+}
+
+/**
+ * A CLI configuration that installs HashiCorp's providers from `mirror` and any other from its registry,
+ * as the README's air-gapped section shows.
+ */
+export function mirrorCliConfig(mirror: string): string {
+  return [
+    'disable_checkpoint = true',
+    'provider_installation {',
+    '  filesystem_mirror {',
+    `    path    = ${JSON.stringify(mirror)}`,
+    '    include = ["registry.terraform.io/hashicorp/*"]',
+    '  }',
+    '  direct {',
+    '    exclude = ["registry.terraform.io/hashicorp/*"]',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+export type ProviderInstallation =
+  | { readonly ok: true; readonly version: string; readonly source: string }
+  | { readonly ok: false; readonly version: string; readonly reason: string };
+
+/**
+ * Installs the locked AWS provider into a throwaway folder, as terraform init in a stack folder would
+ * with the same environment (CLI configuration, mirrors, network), and says from where it came.
+ * From a filesystem mirror, Terraform only links the provider, so this costs about a second.
+ */
+export async function checkProviderInstallation(
+  terraform: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<ProviderInstallation> {
+  const provider = lockedAwsProvider();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-provider-check-'));
+  try {
+    fs.copyFileSync(PROVIDER_LOCK_FILE, path.join(dir, '.terraform.lock.hcl'));
+    const config = {
+      terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: provider.version } } },
+    };
+    fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config));
+    const result = await runCommand(terraform, ['init', '-backend=false', '-input=false', '-no-color'], {
+      cwd: dir,
+      env: { ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_DATA_DIR: '' },
+      timeoutMs,
+    });
+    if (result.timedOut) {
+      return { ok: false, version: provider.version, reason: `terraform init did not finish within ${timeoutMs / 1000} s` };
+    }
+    if (result.code !== 0) {
+      return { ok: false, version: provider.version, reason: firstError(result.stderr || result.stdout) };
+    }
+    // "- Installed hashicorp/aws v5.100.0 (signed by HashiCorp)", "(unauthenticated)" from a mirror.
+    const how = /Installed hashicorp\/aws v[\d.]+ \(([^)]+)\)/.exec(result.stdout)?.[1];
+    const source =
+      how === undefined
+        ? 'already installed'
+        : how === 'unauthenticated' || how === 'verified checksum'
+          ? 'from a provider mirror, checked against the lock file'
+          : `from the registry, ${how}`;
+    return { ok: true, version: provider.version, source };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The first "Error: ..." of Terraform's output, without the box drawing. */
+function firstError(output: string): string {
+  const lines = output
+    .split('\n')
+    .map((line) => line.replace(/^[\s│╷╵]+/, '').trim())
+    .filter(Boolean);
+  const at = lines.findIndex((line) => line.startsWith('Error:'));
+  if (at < 0) return lines[0] ?? 'no message';
+  const detail = lines.slice(at + 1).find((line) => !line.startsWith('Error:')) ?? '';
+  return `${lines[at].replace(/^Error:\s*/, '')}${detail ? ` ${detail}` : ''}`.slice(0, 300);
+}
