@@ -31,6 +31,7 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
+      setupFiles: ['<rootDir>/__tests__/e2e/setup.ts'],
       slowTestThreshold: 120,
     },
   ],

@@ -95,7 +95,10 @@ export function emulatorEnvironment(url: string, region = 'us-east-1'): Record<s
   };
 }
 
-function waitUntilListening(child: ChildProcess, timeoutMs: number): Promise<{ url: string; banner: string }> {
+function waitUntilListening(
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<{ url: string; banner: string }> {
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
@@ -121,7 +124,9 @@ function waitUntilListening(child: ChildProcess, timeoutMs: number): Promise<{ u
     });
     child.once('error', (error) => fail(`cannot start moto: ${error.message}`));
     child.once('exit', (code, signal) =>
-      fail(`moto exited (${signal ?? `code ${code}`}) before listening${stderr ? `: ${lastLine(stderr)}` : ''}`),
+      fail(
+        `moto exited (${signal ?? `code ${code}`}) before listening${stderr ? `: ${lastLine(stderr)}` : ''}`,
+      ),
     );
   });
 }

@@ -102,23 +102,33 @@ export async function checkProviderInstallation(
       timeoutMs,
     });
     if (result.timedOut) {
-      return { ok: false, version: provider.version, reason: `terraform init did not finish within ${timeoutMs / 1000} s` };
+      return {
+        ok: false,
+        version: provider.version,
+        reason: `terraform init did not finish within ${timeoutMs / 1000} s`,
+      };
     }
     if (result.code !== 0) {
       return { ok: false, version: provider.version, reason: firstError(result.stderr || result.stdout) };
     }
-    // "- Installed hashicorp/aws v5.100.0 (signed by HashiCorp)", "(unauthenticated)" from a mirror.
-    const how = /Installed hashicorp\/aws v[\d.]+ \(([^)]+)\)/.exec(result.stdout)?.[1];
-    const source =
-      how === undefined
-        ? 'already installed'
-        : how === 'unauthenticated' || how === 'verified checksum'
-          ? 'from a provider mirror, checked against the lock file'
-          : `from the registry, ${how}`;
-    return { ok: true, version: provider.version, source };
+    return { ok: true, version: provider.version, source: installedFrom(result.stdout) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Where terraform init says it took the provider from, as words following "installs". */
+function installedFrom(stdout: string): string {
+  if (/Using hashicorp\/aws v[\d.]+ from the shared cache directory/.test(stdout)) {
+    return 'from the plugin cache, checked against the lock file';
+  }
+  // "- Installed hashicorp/aws v5.100.0 (signed by HashiCorp)"; "(unauthenticated)" from a mirror.
+  const how = /Installed hashicorp\/aws v[\d.]+ \(([^)]+)\)/.exec(stdout)?.[1];
+  if (how === undefined) return 'as Terraform reported';
+  if (how === 'unauthenticated' || how === 'verified checksum') {
+    return 'from a provider mirror, checked against the lock file';
+  }
+  return `from the registry, ${how}`;
 }
 
 /** The first "Error: ..." of Terraform's output, without the box drawing. */

@@ -4,6 +4,16 @@
  * command finishes quickly offline.
  */
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { findProviderMirror } from '../../terraform-check/cli-config';
+import {
+  checkProviderInstallation,
+  cliConfigInEffect,
+  mirrorCliConfig,
+} from '../../terraform-check/provider-installation';
+import { findTerraform } from '../../terraform-check/terraform';
 import type { CommandContext } from './command-context';
 
 export interface DoctorCommandOptions {
@@ -20,6 +30,8 @@ interface CheckResult {
 }
 
 const MINIMUM_NODE = [20, 19] as const;
+/** Installing from the registry downloads the provider (about 150 MB); from a mirror it is a link. */
+const PROVIDER_INSTALL_TIMEOUT_MS = 120_000;
 /** S3 native state locking (use_lockfile), which the remote state backend turns on. */
 const MINIMUM_TERRAFORM_FOR_S3_LOCKING = [1, 10] as const;
 
@@ -28,6 +40,7 @@ export async function runDoctorCommand(context: CommandContext<DoctorCommandOpti
   const timeoutMs = context.options.timeout * 1000;
   // Started together; printed in order.
   const terraform = checkTerraform(timeoutMs);
+  const provider = checkAwsProvider(PROVIDER_INSTALL_TIMEOUT_MS);
   const aws = checkAws(timeoutMs);
   const results: CheckResult[] = [];
   const report = (result: CheckResult) => {
@@ -36,6 +49,8 @@ export async function runDoctorCommand(context: CommandContext<DoctorCommandOpti
   };
   report(checkNode(process.versions.node));
   report(await terraform);
+  const providerResult = await provider;
+  if (providerResult) report(providerResult);
   for (const result of await aws) report(result);
   return results.filter((r) => r.mark === '✗').length;
 }
@@ -81,6 +96,43 @@ function checkTerraform(timeoutMs: number): Promise<CheckResult> {
       },
     );
   });
+}
+
+/**
+ * Whether terraform init can install the locked AWS provider, as a deploy will: with the CLI
+ * configuration in effect or, where there is none, with the mirror npm run deploy would use.
+ */
+async function checkAwsProvider(timeoutMs: number): Promise<CheckResult | undefined> {
+  const terraform = findTerraform();
+  if (!terraform) return undefined; // the Terraform check already says what to do
+  let env: NodeJS.ProcessEnv = process.env;
+  let scratch: string | undefined;
+  let note = '';
+  try {
+    if (!cliConfigInEffect(env)) {
+      const mirror = findProviderMirror(env);
+      if (mirror) {
+        scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-doctor-'));
+        env = { ...env, TF_CLI_CONFIG_FILE: path.join(scratch, 'terraform.rc') };
+        fs.writeFileSync(env.TF_CLI_CONFIG_FILE!, mirrorCliConfig(mirror));
+        note = `; Terraform has no CLI configuration, so npm run deploy uses the mirror ${mirror}, and npx cdktf needs TF_CLI_CONFIG_FILE (README: Air-gapped networks)`;
+      }
+    }
+    const result = await checkProviderInstallation(terraform, env, timeoutMs);
+    return result.ok
+      ? { mark: '✓', text: `AWS provider hashicorp/aws ${result.version} installs ${result.source}${note}` }
+      : {
+          mark: '✗',
+          text: `AWS provider hashicorp/aws ${result.version} cannot be installed (${result.reason}): reach registry.terraform.io, or configure a provider mirror (README: Air-gapped networks)`,
+        };
+  } catch (error) {
+    return {
+      mark: '✗',
+      text: `AWS provider check failed (${firstLine(error)}): check TF_PROVIDER_MIRROR and the Terraform installation`,
+    };
+  } finally {
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 function terraformVersion(stdout: string): string | undefined {
