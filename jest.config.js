@@ -19,7 +19,11 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/terraform/', '<rootDir>/__tests__/e2e/'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/__tests__/terraform/',
+        '<rootDir>/__tests__/e2e/',
+      ],
     },
     {
       ...shared,
