@@ -1,7 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runApp, tempProject } from './helpers/project';
+import { runApp, tempProjects } from './helpers/project';
+
+// Each test starts the app in its own node process: seconds on a busy machine, not jest's 5 s default.
+jest.setTimeout(60_000);
+
+const tempProject = tempProjects();
 
 function stackJson(outdir: string, stack: string) {
   return JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));

@@ -3,6 +3,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, parseSettings, readContext } from '../../config/load';
 
+/** The error `run` throws; fails the test when it throws nothing. */
+function thrownBy(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error, but nothing was thrown');
+}
+
 describe('parseSettings', () => {
   test('fills in the defaults of the original variables.tf', () => {
     expect(parseSettings({})).toEqual({
@@ -129,14 +139,11 @@ describe('parseSettings', () => {
   });
 
   test('reports in one line, and shortens long values', () => {
-    let message = '';
-    try {
-      parseSettings({ domainPrefix: 'x'.repeat(500) });
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message).not.toContain('\n');
-    expect(message.length).toBeLessThan(300);
+    const error = thrownBy(() => parseSettings({ domainPrefix: 'x'.repeat(500) }));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(/^cdktf\.json context\.domainPrefix = "x{76}\.\.\. is invalid: /);
+    expect(error.message).not.toContain('\n');
+    expect(error.message.length).toBeLessThan(300);
   });
 });
 
@@ -147,8 +154,12 @@ describe('readContext', () => {
     else process.env.CDKTF_CONTEXT_JSON = saved;
   });
 
+  const made: string[] = [];
+  afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
   function projectWith(cdktfJson: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-context-'));
+    made.push(dir);
     fs.writeFileSync(path.join(dir, 'cdktf.json'), cdktfJson);
     return dir;
   }

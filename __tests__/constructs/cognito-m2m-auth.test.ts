@@ -1,9 +1,9 @@
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { CognitoM2mAuth, type CognitoM2mAuthProps } from '../../constructs/cognito-m2m-auth';
-import { onlyResource, type TerraformJson } from '../helpers/synth';
+import { onlyResource, synthScope, type TerraformJson, testApp } from '../helpers/synth';
 
 function synth(props: CognitoM2mAuthProps): TerraformJson {
-  return JSON.parse(Testing.synthScope((scope) => new CognitoM2mAuth(scope, 'auth', props)));
+  return JSON.parse(synthScope((scope) => new CognitoM2mAuth(scope, 'auth', props)));
 }
 
 describe('CognitoM2mAuth with literal values', () => {
@@ -26,7 +26,7 @@ describe('CognitoM2mAuth with literal values', () => {
   );
 
   test('exposes the token endpoint, issuer and JWKS URI for the region', () => {
-    const stack = new TerraformStack(Testing.app(), 'stack');
+    const stack = new TerraformStack(testApp(), 'stack');
     const auth = new CognitoM2mAuth(stack, 'auth', { environmentName: 'dev', region: 'eu-west-1' });
     for (const name of ['tokenEndpoint', 'issuer', 'jwksUri'] as const) {
       new TerraformOutput(stack, name, { value: auth[name] });
@@ -69,7 +69,7 @@ describe('CognitoM2mAuth validates literal props before creating anything', () =
       'accessTokenValidityMinutes 4 is invalid: must be a whole number between 5 and 1440',
     ],
   ])('rejects a bad %s', (_what, props, message) => {
-    const stack = new TerraformStack(Testing.app(), 'stack');
+    const stack = new TerraformStack(testApp(), 'stack');
     expect(
       () => new CognitoM2mAuth(stack, 'auth', { environmentName: 'dev', region: 'us-east-1', ...props }),
     ).toThrow(message);
@@ -77,7 +77,7 @@ describe('CognitoM2mAuth validates literal props before creating anything', () =
   });
 
   test("leaves Terraform references to the variables' own validation", () => {
-    const stack = new TerraformStack(Testing.app(), 'stack');
+    const stack = new TerraformStack(testApp(), 'stack');
     const prefix = new TerraformVariable(stack, 'prefix', { type: 'string' });
     expect(
       () =>

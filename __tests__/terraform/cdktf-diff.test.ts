@@ -2,10 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCommand } from '../../terraform-check/terraform';
 import { startFakeSts } from '../helpers/fake-sts';
-import { tempProject } from '../helpers/project';
+import { tempProjects } from '../helpers/project';
 import { describeWithTerraform } from './with-terraform';
 
 describeWithTerraform('npx cdktf diff', (tf) => {
+  const tempProject = tempProjects();
   test('synthesizes, initialises and plans through the CDKTF CLI, offline', async () => {
     const project = tempProject({ environments: ['dev'] });
     const sts = await startFakeSts();
