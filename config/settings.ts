@@ -3,8 +3,8 @@
  * of cdktf.json (the CDKTF convention) and become the defaults of each stack's Terraform variables.
  */
 import { z } from 'zod';
+import { ACCESS_TOKEN_VALIDITY_MINUTES } from './limits';
 import {
-  ACCESS_TOKEN_VALIDITY_MINUTES,
   ENVIRONMENTS,
   type EnvironmentName,
   type Rule,

@@ -137,7 +137,7 @@ describeWithTerraform('the synthesized dev stack in real Terraform, offline', (t
       'Invalid domain_prefix: must be at most 53 characters so the domain "<prefix>-<environment>-auth" fits in 63.',
     ],
     ['aws_region', 'moon-1', 'Invalid aws_region: must be an AWS region code such as us-east-1.'],
-    ['project_tag', '', 'Invalid project_tag: must not be empty.'],
+    ['project_tag', '', 'Invalid project_tag: must not be empty or only whitespace.'],
   ])("plan rejects %s=%j with the variable's own message", async (name, value, message) => {
     const result = await badPlans[BAD_PLANS.findIndex((vars) => vars[name] === value)];
     if (result.ok) throw new Error(`plan with ${name}=${JSON.stringify(value)} succeeded`);
