@@ -33,11 +33,16 @@ export interface Rule {
   readonly condition: (ref: string) => string;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Whether `value` holds half a surrogate pair, which JSON allows and Unicode text cannot hold. */
+export function hasLoneSurrogate(value: string): boolean {
+  return value.search(LONE_SURROGATE) >= 0;
+}
+
 /** The string Terraform works with for `value`: lone surrogates become U+FFFD, then NFC. */
 export function asTerraformSees(value: string): string {
-  return value
-    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
-    .normalize('NFC');
+  return value.replace(LONE_SURROGATE, '\ufffd').normalize('NFC');
 }
 
 /**

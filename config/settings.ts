@@ -7,15 +7,31 @@ import { ACCESS_TOKEN_VALIDITY_MINUTES } from './limits';
 import {
   ENVIRONMENTS,
   type EnvironmentName,
+  hasLoneSurrogate,
   type Rule,
   settingRules,
   USER_SCOPES,
   variableRules,
 } from './rules';
 
+// cdktf stands references in for strings as "${TfToken[...]}" (lists "#{...}", maps "&{...}"): one
+// written in cdktf.json would be resolved to whatever token has that number, a variable or a secret.
+const CDKTF_TOKEN_MARKER = /[$#&]\{TfToken\[/;
+
+/** Any string of cdktf.json: text, which cdktf and Terraform will keep as it is. */
+function text() {
+  return z
+    .string()
+    .refine((value) => !hasLoneSurrogate(value), 'must be valid Unicode, without a lone surrogate')
+    .refine(
+      (value) => !CDKTF_TOKEN_MARKER.test(value),
+      'must not contain "${TfToken[", "#{TfToken[" or "&{TfToken[": cdktf would take it for a reference',
+    );
+}
+
 /** A string that must satisfy every rule; each broken rule is reported with its own message. */
 function ruled(rules: readonly Rule[]) {
-  return rules.reduce((schema, rule) => schema.refine(rule.test, rule.description), z.string());
+  return rules.reduce((schema, rule) => schema.refine(rule.test, rule.description), text());
 }
 
 /** Flags every repeat of a name in a list (of names, or of objects with a `name`). */
@@ -78,12 +94,10 @@ const clientSchema = z.strictObject({
   name: ruled(settingRules.clientName),
   scopes: z
     .array(
-      z
-        .string()
-        .refine(
-          (scope) => !(USER_SCOPES as readonly string[]).includes(scope),
-          `must not be a user scope (${USER_SCOPES.join(', ')}): Cognito refuses them with the client_credentials grant; use the resource server's scopes`,
-        ),
+      text().refine(
+        (scope) => !(USER_SCOPES as readonly string[]).includes(scope),
+        `must not be a user scope (${USER_SCOPES.join(', ')}): Cognito refuses them with the client_credentials grant; use the resource server's scopes`,
+      ),
     )
     .min(1, 'a client needs at least one scope')
     .optional(),

@@ -40,6 +40,38 @@ describe('CognitoM2mAuth with literal values', () => {
   });
 });
 
+describe('CognitoM2mAuth keeps text as text', () => {
+  test('doubles ${ and %{ of names, scopes and descriptions, which Terraform would evaluate', () => {
+    const tf = synth({
+      environmentName: 'dev',
+      region: 'eu-west-1',
+      resourceServer: {
+        identifier: 'api-${path.cwd}',
+        name: 'User API',
+        scopes: [{ name: '%{if(true)}x%{endif}', description: '${file("/etc/hostname")} $${x}' }],
+      },
+      clients: [{ name: 'svc-${var.x}' }],
+      storeCredentialsInSecretsManager: true,
+    });
+    const server = onlyResource(tf, 'aws_cognito_resource_server');
+    expect(server.identifier).toBe('api-$${path.cwd}');
+    expect(server.scope).toEqual([
+      { scope_name: '%%{if(true)}x%%{endif}', scope_description: '$${file("/etc/hostname")} $$${x}' },
+    ]);
+    const client = onlyResource(tf, 'aws_cognito_user_pool_client');
+    expect(client.name).toBe('dev-svc-$${var.x}');
+    expect(client.allowed_oauth_scopes).toEqual([
+      expect.stringMatching(
+        /^\$\{aws_cognito_resource_server\.[^}]+\.identifier\}\/%%\{if\(true\)\}x%%\{endif\}$/,
+      ),
+    ]);
+    expect(onlyResource(tf, 'aws_secretsmanager_secret')).toMatchObject({
+      name: 'm2m-auth/dev/svc-$${var.x}',
+      description: 'OAuth 2.0 client credentials of svc-$${var.x} (dev)',
+    });
+  });
+});
+
 describe('CognitoM2mAuth validates literal props before creating anything', () => {
   test.each<[string, Partial<CognitoM2mAuthProps>, string]>([
     [
