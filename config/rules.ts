@@ -171,6 +171,17 @@ export const variableRules = {
   projectTag: [notBlank, maxLength(TAG_VALUE_MAX_LENGTH, ' (the AWS limit for a tag value)')],
 } satisfies Record<string, readonly Rule[]>;
 
+/**
+ * Ties a stack's environment_name to the environment it was synthesized for: its state, its names
+ * and its protections (deletion protection, the secrets' recovery window) are that environment's.
+ */
+export function stackEnvironment(environmentName: EnvironmentName, stackName: string): Rule {
+  return oneOf(
+    [environmentName],
+    `must be "${environmentName}" in stack ${stackName}, whose state is ${environmentName}'s; to deploy another environment, add it to "environments" in cdktf.json, synthesize (npx cdktf synth) and use its stack m2m-auth-<environment>`,
+  );
+}
+
 /** Rules of the settings that exist only at synth time. */
 export const settingRules = {
   // Resource server identifier: [\x21\x23-\x5B\x5D-\x7E]+ (no space, quote or backslash).

@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { type EnvironmentName, variableRules } from '../config/rules';
+import { type EnvironmentName, stackEnvironment, variableRules } from '../config/rules';
 import type { Settings } from '../config/settings';
 import { CognitoM2mAuth } from './cognito-m2m-auth';
 import { configureStateBackend } from './state-backend';
@@ -31,10 +31,12 @@ export class M2mAuthStack extends TerraformStack {
     super(scope, id);
     const { settings } = props;
 
+    // Kept as a variable, as main.tf had it, but only this stack's environment passes: another value
+    // would plan that environment's names and protections against this environment's state.
     const environmentName = new ValidatedVariable(this, 'environment_name', {
-      description: 'Environment name: dev, test or prod. prod protects the user pool from deletion.',
+      description: `Environment name: ${props.environmentName}, the environment of this stack. prod protects the user pool from deletion.`,
       default: props.environmentName,
-      rules: variableRules.environmentName,
+      rules: [...variableRules.environmentName, stackEnvironment(props.environmentName, id)],
     }).stringValue;
     const awsRegion = new ValidatedVariable(this, 'aws_region', {
       description: 'AWS region to deploy to.',

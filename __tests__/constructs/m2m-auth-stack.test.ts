@@ -5,12 +5,12 @@ import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { type Rule, variableRules } from '../../config/rules';
+import { type Rule, stackEnvironment, variableRules } from '../../config/rules';
 import { addressOf, onlyResource, STACK_OUTPUTS, synthStack } from '../helpers/synth';
 
 /** The rules each Terraform variable of the dev stack must carry. */
 const VARIABLE_RULES: Record<string, readonly Rule[]> = {
-  environment_name: variableRules.environmentName,
+  environment_name: [...variableRules.environmentName, stackEnvironment('dev', 'm2m-auth-dev')],
   aws_region: variableRules.awsRegion,
   user_pool_name_prefix: variableRules.userPoolNamePrefix,
   domain_prefix: variableRules.domainPrefix,
@@ -188,6 +188,14 @@ describe('the prod stack', () => {
 
   test('defaults environment_name to prod, so the conditionals pick the prod domain and deletion protection', () => {
     expect(tf.variable.environment_name.default).toBe('prod');
+  });
+
+  test("accepts no other environment_name: its state, names and protections are prod's", () => {
+    expect(tf.variable.environment_name.validation).toContainEqual({
+      condition: '${var.environment_name == "prod"}',
+      error_message:
+        'Invalid environment_name: must be "prod" in stack m2m-auth-prod, whose state is prod\'s; to deploy another environment, add it to "environments" in cdktf.json, synthesize (npx cdktf synth) and use its stack m2m-auth-<environment>.',
+    });
   });
 
   test('keeps its own state file', () => {
