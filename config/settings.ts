@@ -116,7 +116,7 @@ const remoteStateSchema = z.strictObject({
 });
 
 export const settingsSchema = z
-  .looseObject({
+  .strictObject({
     environments: z
       .array(ruled(variableRules.environmentName))
       .min(1, `needs at least one of ${ENVIRONMENTS.join(', ')}`)

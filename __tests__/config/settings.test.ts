@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, parseSettings, readContext } from '../../config/load';
+import { CDKTF_CONTEXT_KEYS, ConfigError, parseSettings, readContext } from '../../config/load';
 
 /** The error `run` throws; fails the test when it throws nothing. */
 function thrownBy(run: () => unknown): Error {
@@ -35,8 +35,11 @@ describe('parseSettings', () => {
     });
   });
 
-  test('ignores context keys that are not ours (cdktf feature flags, say)', () => {
-    expect(parseSettings({ allowSepCharsInLogicalIds: 'true' }).environments).toEqual(['dev']);
+  test("lets cdktf's own context keys through, and keeps them out of the settings", () => {
+    const cdktfKeys = Object.fromEntries(CDKTF_CONTEXT_KEYS.map((key) => [key, 'true']));
+    expect(parseSettings({ ...cdktfKeys, domainPrefix: 'acme' })).toEqual(
+      parseSettings({ domainPrefix: 'acme' }),
+    );
   });
 
   test('keeps valid values', () => {
@@ -136,6 +139,79 @@ describe('parseSettings', () => {
   ])('rejects %s', (_what, context, message) => {
     expect(() => parseSettings(context)).toThrow(ConfigError);
     expect(() => parseSettings(context)).toThrow(message);
+  });
+
+  // A misspelt key would otherwise leave its setting at the default without a word.
+  test.each<[string, Record<string, unknown>, string]>([
+    [
+      'a top-level typo',
+      { domainPrefx: 'acme' },
+      'cdktf.json context has an unknown key "domainPrefx": did you mean "domainPrefix"?',
+    ],
+    [
+      'a wrong case',
+      { awsregion: 'eu-west-1' },
+      'cdktf.json context has an unknown key "awsregion": did you mean "awsRegion"?',
+    ],
+    [
+      'swapped letters',
+      { enviromnents: ['dev'] },
+      'cdktf.json context has an unknown key "enviromnents": did you mean "environments"?',
+    ],
+    [
+      "a typo of cdktf's own flag",
+      { allowSepCharsInLogicalId: 'true' },
+      'cdktf.json context has an unknown key "allowSepCharsInLogicalId": did you mean "allowSepCharsInLogicalIds"?',
+    ],
+    [
+      'a nested typo',
+      { resourceServer: { identifer: 'orders' } },
+      'cdktf.json context.resourceServer has an unknown key "identifer": did you mean "identifier"?',
+    ],
+    [
+      'a typo in a list entry',
+      { resourceServer: { scopes: [{ name: 'read', descripton: 'Read' }] } },
+      'cdktf.json context.resourceServer.scopes[0] has an unknown key "descripton": did you mean "description"?',
+    ],
+    [
+      'a typo in a client',
+      { clients: [{ name: 'reporting', acessTokenValidityMinutes: 5 }] },
+      'cdktf.json context.clients[0] has an unknown key "acessTokenValidityMinutes": did you mean "accessTokenValidityMinutes"?',
+    ],
+    [
+      'a typo in remote state',
+      { remoteState: { bucket: 'acme-state', keyprefix: 'm2m' } },
+      'cdktf.json context.remoteState has an unknown key "keyprefix": did you mean "keyPrefix"?',
+    ],
+    [
+      'a key like none of ours',
+      { colour: 'blue' },
+      'cdktf.json context has an unknown key "colour": the keys here are environments, awsRegion, userPoolNamePrefix, domainPrefix, projectTag, resourceServer, clients, storeCredentialsInSecretsManager, remoteState, cdktfRelativeModules,',
+    ],
+  ])('refuses %s, suggesting the key meant', (_what, context, message) => {
+    const error = thrownBy(() => parseSettings(context));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.filter((problem) => problem.startsWith(message))).toHaveLength(1);
+  });
+
+  test('reports every problem at once, one line each, each rule a value breaks on its line', () => {
+    const error = thrownBy(() =>
+      parseSettings({
+        domainPrefx: 'acme',
+        awsRegion: 'moon-1',
+        domainPrefix: 'aws_team',
+        clients: [{ name: 'Reporting', scope: ['read'] }],
+      }),
+    ) as ConfigError;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.problems).toEqual([
+      'cdktf.json context.awsRegion = "moon-1" is invalid: must be an AWS region code such as us-east-1',
+      'cdktf.json context.domainPrefix = "aws_team" is invalid: must contain only lowercase letters, digits and hyphens, and must not start or end with a hyphen; must not contain "aws", "amazon" or "cognito" (Cognito reserves them)',
+      'cdktf.json context.clients[0].name = "Reporting" is invalid: must start with a lowercase letter and contain only lowercase letters, digits and hyphens',
+      'cdktf.json context.clients[0] has an unknown key "scope": did you mean "scopes"?',
+      'cdktf.json context has an unknown key "domainPrefx": did you mean "domainPrefix"?',
+    ]);
+    expect(error.message).toBe(error.problems.join('\n'));
   });
 
   test('reports in one line, and shortens long values', () => {
