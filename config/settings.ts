@@ -3,7 +3,14 @@
  * of cdktf.json (the CDKTF convention) and become the defaults of each stack's Terraform variables.
  */
 import { z } from 'zod';
-import { ACCESS_TOKEN_VALIDITY_MINUTES } from './limits';
+import {
+  ACCESS_TOKEN_VALIDITY_MINUTES,
+  APP_CLIENTS_PER_USER_POOL_QUOTA,
+  MAX_CLIENTS,
+  SCOPE_IDENTIFIER_MAX_LENGTH,
+  SCOPES_PER_APP_CLIENT,
+  SCOPES_PER_RESOURCE_SERVER,
+} from './limits';
 import {
   ENVIRONMENTS,
   type EnvironmentName,
@@ -52,6 +59,19 @@ function uniqueNames(items: readonly (string | { name: string })[], ctx: z.Refin
   });
 }
 
+/** Flags a list longer than `limit`, saying how long it is and whose limit that is. */
+function atMost(limit: number, what: string, whose: string) {
+  return (items: readonly unknown[], ctx: z.RefinementCtx) => {
+    if (items.length > limit) {
+      ctx.addIssue({
+        code: 'custom',
+        input: items,
+        message: `has ${items.length} ${what}; ${whose} at most ${limit}`,
+      });
+    }
+  };
+}
+
 /** Every default, as the original main.tf and variables.tf had them. */
 export const DEFAULTS = {
   environments: ['dev'],
@@ -87,7 +107,8 @@ const resourceServerSchema = z.strictObject({
     .array(scopeSchema)
     .min(1, 'a resource server needs at least one scope')
     .default(() => DEFAULTS.resourceServer.scopes.map((scope) => ({ ...scope })))
-    .superRefine(uniqueNames),
+    .superRefine(uniqueNames)
+    .superRefine(atMost(SCOPES_PER_RESOURCE_SERVER, 'scopes', 'Cognito allows a resource server')),
 });
 
 const clientSchema = z.strictObject({
@@ -100,6 +121,8 @@ const clientSchema = z.strictObject({
       ),
     )
     .min(1, 'a client needs at least one scope')
+    .superRefine(uniqueNames)
+    .superRefine(atMost(SCOPES_PER_APP_CLIENT, 'scopes', 'Cognito allows an app client'))
     .optional(),
   accessTokenValidityMinutes: z
     .number()
@@ -131,13 +154,41 @@ export const settingsSchema = z
       .array(clientSchema)
       .min(1, 'needs at least one client')
       .default(() => [clientSchema.parse({ name: DEFAULTS.clientName })])
-      .superRefine(uniqueNames),
+      .superRefine(uniqueNames)
+      .superRefine(
+        atMost(
+          MAX_CLIENTS,
+          'clients',
+          `one configuration takes (far below Cognito's ${APP_CLIENTS_PER_USER_POOL_QUOTA} app clients per user pool)`,
+        ),
+      ),
     storeCredentialsInSecretsManager: z.boolean().default(DEFAULTS.storeCredentialsInSecretsManager),
     remoteState: remoteStateSchema.optional(),
   })
   .superRefine((settings, ctx) => {
-    const defined = settings.resourceServer.scopes.map((scope) => scope.name);
+    const { identifier, scopes } = settings.resourceServer;
+    const defined = scopes.map((scope) => scope.name);
+    // Clients ask for "<identifier>/<scope>", and Cognito limits the whole of it.
+    scopes.forEach((scope, scopeIndex) => {
+      const length = [...`${identifier}/${scope.name}`].length;
+      if (length > SCOPE_IDENTIFIER_MAX_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['resourceServer', 'scopes', scopeIndex, 'name'],
+          input: scope.name,
+          message: `makes the scope identifier "<identifier>/<name>" ${length} characters long; Cognito allows at most ${SCOPE_IDENTIFIER_MAX_LENGTH}`,
+        });
+      }
+    });
     settings.clients.forEach((client, clientIndex) => {
+      if (client.scopes === undefined && scopes.length > SCOPES_PER_APP_CLIENT) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', clientIndex],
+          input: client,
+          message: `gets every scope of the resource server, ${scopes.length}, and Cognito allows an app client at most ${SCOPES_PER_APP_CLIENT}: list the scopes it needs`,
+        });
+      }
       client.scopes?.forEach((scope, scopeIndex) => {
         if (!defined.includes(scope)) {
           ctx.addIssue({
