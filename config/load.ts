@@ -16,8 +16,8 @@ export class ConfigError extends Error {
 /**
  * Context keys that belong to cdktf, not to this app: the CLI adds cdktfRelativeModules to every
  * synth (cli-core's synth-stack); cdktf's constructs read cdktfJsonPath, cdktfStaticModuleAssetHash,
- * cdktfVersion and @cdktf/disable_stack_trace_in_metadata; `cdktf init` of cdktf before 0.15 wrote
- * the feature flags excludeStackIdFromLogicalIds and allowSepCharsInLogicalIds (0.21 has none).
+ * cdktfVersion and @cdktf/disable_stack_trace_in_metadata; older `cdktf init` wrote the feature
+ * flags excludeStackIdFromLogicalIds and allowSepCharsInLogicalIds (0.21 defines none).
  */
 export const CDKTF_CONTEXT_KEYS = [
   'cdktfRelativeModules',

@@ -5,7 +5,7 @@
  * the same in JavaScript and in Terraform (Go's RE2 regexp, cty strings):
  * - Terraform turns every string into Unicode NFC, and a JSON lone surrogate into U+FFFD: `test`
  *   checks the value as Terraform will see it.
- * - Patterns use no \s, \w, \d, `.` or flags, whose meanings differ between the dialects (JavaScript's
+ * - Rule patterns use no \s, \w, \d, `.` or flags, whose meanings differ between the dialects (JavaScript's
  *   \s is Unicode-wide, RE2's is [\t\n\f\r ]); JavaScript runs them with the `u` flag so that both
  *   match code points, not UTF-16 units. `^` and `$` mean start and end of the whole string in both.
  * - Lengths are code points: Terraform's length() counts grapheme clusters (a family emoji is one,
