@@ -31,6 +31,7 @@ try {
   main();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  console.error(`Error: ${error.message}`);
+  // Every problem at once, one line each, and no stack trace: the message is the whole story.
+  for (const problem of error.problems) console.error(`Error: ${problem}`);
   process.exitCode = 1;
 }

@@ -1,7 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runApp, tempProject } from './helpers/project';
+import { runApp, tempProjects } from './helpers/project';
+
+// Each test starts the app in its own node process: seconds on a busy machine, not jest's 5 s default.
+jest.setTimeout(60_000);
+
+const tempProject = tempProjects();
 
 function stackJson(outdir: string, stack: string) {
   return JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
@@ -32,6 +37,28 @@ describe('main.ts', () => {
     const stackFolder = path.join(outdir, 'stacks', 'm2m-auth-dev');
     expect(path.resolve(stackFolder, statePath)).toBe(path.join(project, 'terraform.m2m-auth-dev.tfstate'));
     expect(JSON.stringify(stackJson(outdir, 'm2m-auth-dev'))).not.toContain(os.tmpdir());
+  });
+
+  test('reports every bad setting at once, one line each, and writes nothing', async () => {
+    const project = tempProject({ domainPrefx: 'acme', awsRegion: 'moon-1' });
+    const result = await runApp(project);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'Error: cdktf.json context.awsRegion = "moon-1" is invalid: must be an AWS region code such as us-east-1\n' +
+        'Error: cdktf.json context has an unknown key "domainPrefx": did you mean "domainPrefix"?\n',
+    );
+    expect(result.stdout).toBe('');
+    expect(fs.existsSync(path.join(project, 'cdktf.out'))).toBe(false);
+  });
+
+  test('accepts the context the cdktf CLI passes, with its own keys added', async () => {
+    const project = tempProject({});
+    const context = { environments: ['test'], cdktfRelativeModules: [] };
+    const result = await runApp(project, { CDKTF_CONTEXT_JSON: JSON.stringify(context) });
+    expect(result.stderr).toBe('');
+    expect(
+      stackJson(path.join(project, 'cdktf.out'), 'm2m-auth-test').variable.environment_name.default,
+    ).toBe('test');
   });
 
   test('stops on a bad setting with one line naming key, value and rule, writing nothing', async () => {

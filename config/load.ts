@@ -1,13 +1,33 @@
-/** Reads the settings from cdktf.json's context and reports the first bad value in one line. */
+/** Reads the settings from cdktf.json's context and reports every problem, one line each. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { resolveSettings, type Settings, settingsSchema } from './settings';
 
-/** A setting with a bad value; the message is one line naming the key, the value and the rule. */
+/** Bad settings; each problem is one line naming the key, the value and the rule. */
 export class ConfigError extends Error {
   public override readonly name = 'ConfigError';
+
+  constructor(public readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+  }
 }
+
+/**
+ * Context keys that belong to cdktf, not to this app: the CLI adds cdktfRelativeModules to every
+ * synth (cli-core's synth-stack); cdktf's constructs read cdktfJsonPath, cdktfStaticModuleAssetHash,
+ * cdktfVersion and @cdktf/disable_stack_trace_in_metadata; older `cdktf init` wrote the feature
+ * flags excludeStackIdFromLogicalIds and allowSepCharsInLogicalIds (0.21 defines none).
+ */
+export const CDKTF_CONTEXT_KEYS = [
+  'cdktfRelativeModules',
+  'cdktfJsonPath',
+  'cdktfStaticModuleAssetHash',
+  'cdktfVersion',
+  '@cdktf/disable_stack_trace_in_metadata',
+  'excludeStackIdFromLogicalIds',
+  'allowSepCharsInLogicalIds',
+] as const;
 
 /**
  * The context the app runs with: what the cdktf CLI passes in CDKTF_CONTEXT_JSON, or, when the app
@@ -26,30 +46,113 @@ export function readContext(projectDir = process.cwd()): Record<string, unknown>
   try {
     return (JSON.parse(text) as { context?: Record<string, unknown> }).context ?? {};
   } catch (error) {
-    throw new ConfigError(`cdktf.json is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError([`cdktf.json is not valid JSON: ${(error as Error).message}`]);
   }
 }
 
-/** Validates the context and fills in defaults. Throws ConfigError on the first bad value. */
+/** Validates the context and fills in defaults. Throws one ConfigError listing every problem. */
 export function parseSettings(context: unknown): Settings {
-  const result = settingsSchema.safeParse(context ?? {});
-  if (!result.success) throw new ConfigError(describeIssue(result.error.issues[0], context));
+  const ours =
+    context !== null && typeof context === 'object' && !Array.isArray(context)
+      ? Object.fromEntries(
+          Object.entries(context).filter(([key]) => !(CDKTF_CONTEXT_KEYS as readonly string[]).includes(key)),
+        )
+      : context;
+  const result = settingsSchema.safeParse(ours ?? {});
+  if (!result.success) throw new ConfigError(describeIssues(result.error.issues, context));
   return resolveSettings(result.data);
 }
 
-function describeIssue(issue: z.core.$ZodIssue, context: unknown): string {
-  const key = `cdktf.json context${issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('')}`;
-  if (issue.code === 'unrecognized_keys') {
-    return `${key} has an unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; check the spelling against the README's configuration keys`;
+/** One line per problem: per unknown key, and per setting with all the rules it breaks. */
+function describeIssues(issues: readonly z.core.$ZodIssue[], context: unknown): string[] {
+  const problems: string[] = [];
+  const rulesByKey = new Map<string, string[]>();
+  for (const issue of issues) {
+    const key = `cdktf.json context${issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('')}`;
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeys(issue.path);
+      for (const unknown of issue.keys)
+        problems.push(`${key} has an unknown key ${unknownKey(unknown, known)}`);
+      continue;
+    }
+    const value = valueAt(context, issue.path);
+    if (value === undefined) {
+      problems.push(`${key} is required`);
+      continue;
+    }
+    // Zod's own type messages ("Invalid input: expected string, received number") become our rule style.
+    const rule =
+      issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')
+        ? `must be of type ${issue.expected}`
+        : issue.message;
+    const line = `${key} = ${preview(value)} is invalid: `;
+    if (!rulesByKey.has(line)) {
+      rulesByKey.set(line, []);
+      problems.push(line);
+    }
+    rulesByKey.get(line)!.push(rule);
   }
-  const value = valueAt(context, issue.path);
-  if (value === undefined) return `${key} is required`;
-  // Zod's own type messages ("Invalid input: expected string, received number") become our rule style.
-  const rule =
-    issue.message.startsWith('Invalid input') && issue.code === 'invalid_type'
-      ? `must be of type ${issue.expected}`
-      : issue.message;
-  return `${key} = ${preview(value)} is invalid: ${rule}`;
+  return problems.map((line) => (rulesByKey.has(line) ? line + rulesByKey.get(line)!.join('; ') : line));
+}
+
+/** `"<key>": did you mean "<closest>"?`, or the keys there are when none is close. */
+function unknownKey(unknown: string, known: readonly string[]): string {
+  const quoted = JSON.stringify(unknown);
+  const closest = known
+    .map((candidate) => ({
+      candidate,
+      distance: editDistance(unknown.toLowerCase(), candidate.toLowerCase()),
+    }))
+    .sort((a, b) => a.distance - b.distance)[0];
+  if (closest && closest.distance <= Math.max(2, Math.floor(unknown.length / 3))) {
+    return `${quoted}: did you mean ${JSON.stringify(closest.candidate)}?`;
+  }
+  return `${quoted}: the keys here are ${known.join(', ')} (see the README's Configuration)`;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The keys the settings schema knows at `keys` (and, at the top, cdktf's own). */
+function knownKeys(keys: readonly PropertyKey[]): string[] {
+  let schema: z.core.$ZodType | undefined = settingsSchema;
+  for (const key of keys) {
+    schema = schema && childSchema(schema, key);
+  }
+  const here = schema ? Object.keys(objectShape(schema) ?? {}) : [];
+  return keys.length === 0 ? [...here, ...CDKTF_CONTEXT_KEYS] : here;
+}
+
+/** Through defaults, optionals and pipes to the object or array underneath. */
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  const def = schema._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+  if (def.innerType) return unwrap(def.innerType);
+  if (def.type === 'pipe' && def.in) return unwrap(def.in);
+  return schema;
+}
+
+function objectShape(schema: z.core.$ZodType): Record<string, z.core.$ZodType> | undefined {
+  const def = unwrap(schema)._zod.def as { type: string; shape?: Record<string, z.core.$ZodType> };
+  return def.type === 'object' ? def.shape : undefined;
+}
+
+function childSchema(schema: z.core.$ZodType, key: PropertyKey): z.core.$ZodType | undefined {
+  const def = unwrap(schema)._zod.def as { type: string; element?: z.core.$ZodType };
+  if (def.type === 'array') return typeof key === 'number' ? def.element : undefined;
+  return objectShape(schema)?.[String(key)];
 }
 
 function valueAt(root: unknown, keys: readonly PropertyKey[]): unknown {

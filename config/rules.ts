@@ -1,8 +1,27 @@
 /**
  * Validation rules, each written once and enforced in two places: at synth time on the values of
  * cdktf.json (and construct props), and at plan time as Terraform `validation` blocks on variables.
- * Patterns use the syntax that JavaScript and Terraform's RE2 share.
+ * Both must give the same verdict on every value, so each rule is built only from pieces that mean
+ * the same in JavaScript and in Terraform (Go's RE2 regexp, cty strings):
+ * - Terraform turns every string into Unicode NFC, and a JSON lone surrogate into U+FFFD: `test`
+ *   checks the value as Terraform will see it.
+ * - Rule patterns use no \s, \w, \d, `.` or flags, whose meanings differ between the dialects (JavaScript's
+ *   \s is Unicode-wide, RE2's is [\t\n\f\r ]); JavaScript runs them with the `u` flag so that both
+ *   match code points, not UTF-16 units. `^` and `$` mean start and end of the whole string in both.
+ * - Lengths are code points: Terraform's length() counts grapheme clusters (a family emoji is one,
+ *   "\r\n" is one), so the condition counts the matches of RE2's "(?s)." instead.
  */
+import {
+  APP_CLIENT_NAME_MAX_LENGTH,
+  DOMAIN_MAX_LENGTH,
+  RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH,
+  RESOURCE_SERVER_NAME_MAX_LENGTH,
+  S3_BUCKET_NAME_LENGTH,
+  SCOPE_DESCRIPTION_MAX_LENGTH,
+  SCOPE_NAME_MAX_LENGTH,
+  TAG_VALUE_MAX_LENGTH,
+  USER_POOL_NAME_MAX_LENGTH,
+} from './limits';
 
 /** One check on a string setting. */
 export interface Rule {
@@ -14,38 +33,68 @@ export interface Rule {
   readonly condition: (ref: string) => string;
 }
 
-/** A Terraform string literal (HCL escapes are a superset of JSON's for what we emit). */
-function hclString(value: string): string {
-  return JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Whether `value` holds half a surrogate pair, which JSON allows and Unicode text cannot hold. */
+export function hasLoneSurrogate(value: string): boolean {
+  return value.search(LONE_SURROGATE) >= 0;
 }
 
-/** Counts characters the way Terraform's length() does (code points, not UTF-16 units). */
-function charCount(value: string): number {
-  return [...value].length;
+/** The string Terraform works with for `value`: lone surrogates become U+FFFD, then NFC. */
+export function asTerraformSees(value: string): string {
+  return value.replace(LONE_SURROGATE, '\ufffd').normalize('NFC');
 }
 
-export function oneOf(values: readonly string[]): Rule {
+/**
+ * `value` as an HCL quoted string literal: quotes and backslashes escaped, control and non-ASCII
+ * characters as \u escapes, and "${" and "%{" doubled so that Terraform reads them as text.
+ */
+export function hclString(value: string): string {
+  let body = '';
+  for (const char of asTerraformSees(value)) {
+    const code = char.codePointAt(0)!;
+    if (char === '"' || char === '\\') body += `\\${char}`;
+    else if (char === '\n') body += '\\n';
+    else if (char === '\r') body += '\\r';
+    else if (char === '\t') body += '\\t';
+    else if (code >= 0x20 && code < 0x7f) body += char;
+    else if (code > 0xffff) body += `\\U${code.toString(16).padStart(8, '0')}`;
+    else body += `\\u${code.toString(16).padStart(4, '0')}`;
+  }
+  return `"${body.replace(/([$%])\{/g, '$1$1{')}"`;
+}
+
+/** Characters Terraform (RE2, cty) and JavaScript count in the string, the same on both sides. */
+function characters(value: string): number {
+  return [...asTerraformSees(value)].length;
+}
+const terraformCharacters = (ref: string) => `length(regexall("(?s).", ${ref}))`;
+
+export function oneOf(values: readonly string[], description = `must be one of ${values.join(', ')}`): Rule {
   return {
-    description: `must be one of ${values.join(', ')}`,
-    test: (value) => values.includes(value),
-    condition: (ref) => `contains([${values.map(hclString).join(', ')}], ${ref})`,
+    description,
+    test: (value) => values.includes(asTerraformSees(value)),
+    condition: (ref) =>
+      values.length === 1
+        ? `${ref} == ${hclString(values[0])}`
+        : `contains([${values.map(hclString).join(', ')}], ${ref})`,
   };
 }
 
 export function matches(pattern: string, description: string): Rule {
-  const regex = new RegExp(pattern);
+  const regex = new RegExp(pattern, 'u');
   return {
     description,
-    test: (value) => regex.test(value),
+    test: (value) => regex.test(asTerraformSees(value)),
     condition: (ref) => `can(regex(${hclString(pattern)}, ${ref}))`,
   };
 }
 
 export function doesNotMatch(pattern: string, description: string): Rule {
-  const regex = new RegExp(pattern);
+  const regex = new RegExp(pattern, 'u');
   return {
     description,
-    test: (value) => !regex.test(value),
+    test: (value) => !regex.test(asTerraformSees(value)),
     condition: (ref) => `length(regexall(${hclString(pattern)}, ${ref})) == 0`,
   };
 }
@@ -53,31 +102,43 @@ export function doesNotMatch(pattern: string, description: string): Rule {
 export function maxLength(max: number, why = ''): Rule {
   return {
     description: `must be at most ${max} characters${why}`,
-    test: (value) => charCount(value) <= max,
-    condition: (ref) => `length(${ref}) <= ${max}`,
+    test: (value) => characters(value) <= max,
+    condition: (ref) => `${terraformCharacters(ref)} <= ${max}`,
   };
 }
 
-export const notBlank: Rule = {
-  description: 'must not be empty',
-  test: (value) => value.trim().length > 0,
-  condition: (ref) => `length(trimspace(${ref})) > 0`,
-};
+export function lengthBetween(min: number, max: number, description: string): Rule {
+  return {
+    description,
+    test: (value) => characters(value) >= min && characters(value) <= max,
+    condition: (ref) => `${terraformCharacters(ref)} >= ${min} && ${terraformCharacters(ref)} <= ${max}`,
+  };
+}
 
-/** The first rule a literal value breaks, if any. */
-export function firstBrokenRule(value: string, rules: readonly Rule[]): Rule | undefined {
-  return rules.find((rule) => !rule.test(value));
+// Whitespace by either side's definition: JavaScript's \s and trim() add U+FEFF, Go's unicode.IsSpace
+// (Terraform's trimspace) adds U+0085. Raw characters, as JavaScript and RE2 spell escapes differently.
+const WHITESPACE = '\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+
+export const notBlank: Rule = matches(`[^${WHITESPACE}]`, 'must not be empty or only whitespace');
+
+/** The rules a literal value breaks, in order. */
+export function brokenRules(value: string, rules: readonly Rule[]): Rule[] {
+  return rules.filter((rule) => !rule.test(value));
 }
 
 export const ENVIRONMENTS = ['dev', 'test', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 
-// The longest non-prod domain is "<prefix>-test-auth"; Cognito allows 63 characters in all.
-const DOMAIN_SUFFIX_MAX = '-test-auth'.length;
-export const DOMAIN_PREFIX_MAX_LENGTH = 63 - DOMAIN_SUFFIX_MAX;
+/** The room "<environment>-" takes in a name, for the longest environment. */
+const ENVIRONMENT_PREFIX_MAX = Math.max(...ENVIRONMENTS.map((name) => name.length)) + '-'.length;
 
-// Cognito's user pool and app client names: [\w\s+=,.@-]+, at most 128 characters.
-const COGNITO_NAME_PATTERN = '^[\\w\\s+=,.@-]+$';
+// The longest non-prod domain is "<prefix>-test-auth".
+export const DOMAIN_PREFIX_MAX_LENGTH = DOMAIN_MAX_LENGTH - '-test-auth'.length;
+
+// Cognito's user pool, app client and resource server names: [\w\s+=,.@-]+ in Java's regex dialect,
+// where \w is ASCII. Spelt out, and with the space as the only whitespace: a tab or line break in a
+// name is a mistake, and \s means different things to JavaScript and RE2.
+const COGNITO_NAME_PATTERN = '^[A-Za-z0-9_ +=,.@-]+$';
 const COGNITO_NAME_DESCRIPTION = 'must contain only letters, digits, spaces and the characters + = , . @ _ -';
 
 /** Rules of the settings that are also Terraform variables. */
@@ -87,8 +148,11 @@ export const variableRules = {
   userPoolNamePrefix: [
     notBlank,
     matches(COGNITO_NAME_PATTERN, COGNITO_NAME_DESCRIPTION),
-    // "<environment>-<prefix>-user-pool" must stay within Cognito's 128 characters.
-    maxLength(128 - '-user-pool'.length - 'prod-'.length, ' so the user pool name fits in 128'),
+    // "<environment>-<prefix>-user-pool" must fit Cognito's limit.
+    maxLength(
+      USER_POOL_NAME_MAX_LENGTH - ENVIRONMENT_PREFIX_MAX - '-user-pool'.length,
+      ` so the user pool name fits in ${USER_POOL_NAME_MAX_LENGTH}`,
+    ),
   ],
   domainPrefix: [
     matches(
@@ -99,38 +163,60 @@ export const variableRules = {
       'aws|amazon|cognito',
       'must not contain "aws", "amazon" or "cognito" (Cognito reserves them)',
     ),
-    maxLength(DOMAIN_PREFIX_MAX_LENGTH, ' so the domain "<prefix>-<environment>-auth" fits in 63'),
+    maxLength(
+      DOMAIN_PREFIX_MAX_LENGTH,
+      ` so the domain "<prefix>-<environment>-auth" fits in ${DOMAIN_MAX_LENGTH}`,
+    ),
   ],
-  projectTag: [notBlank, maxLength(256, ' (the AWS limit for a tag value)')],
+  projectTag: [notBlank, maxLength(TAG_VALUE_MAX_LENGTH, ' (the AWS limit for a tag value)')],
 } satisfies Record<string, readonly Rule[]>;
+
+/**
+ * Ties a stack's environment_name to the environment it was synthesized for: its state, its names
+ * and its protections (deletion protection, the secrets' recovery window) are that environment's.
+ */
+export function stackEnvironment(environmentName: EnvironmentName, stackName: string): Rule {
+  return oneOf(
+    [environmentName],
+    `must be "${environmentName}" in stack ${stackName}, whose state is ${environmentName}'s; to deploy another environment, add it to "environments" in cdktf.json, synthesize (npx cdktf synth) and use its stack m2m-auth-<environment>`,
+  );
+}
 
 /** Rules of the settings that exist only at synth time. */
 export const settingRules = {
-  // Resource server identifier: [\x21\x23-\x5B\x5D-\x7E]+, up to 256 (no space, quote or backslash).
+  // Resource server identifier: [\x21\x23-\x5B\x5D-\x7E]+ (no space, quote or backslash).
   resourceServerIdentifier: [
     matches('^[!#-\\[\\]-~]+$', 'must be printable ASCII without spaces, quotes or backslashes'),
-    maxLength(256),
+    maxLength(RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH),
   ],
-  resourceServerName: [notBlank, matches(COGNITO_NAME_PATTERN, COGNITO_NAME_DESCRIPTION), maxLength(256)],
+  resourceServerName: [
+    notBlank,
+    matches(COGNITO_NAME_PATTERN, COGNITO_NAME_DESCRIPTION),
+    maxLength(RESOURCE_SERVER_NAME_MAX_LENGTH),
+  ],
   // Scope names: [\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+ (as the identifier, and no slash either).
   scopeName: [
     matches('^[!#-.0-\\[\\]-~]+$', 'must be printable ASCII without spaces, quotes, slashes or backslashes'),
-    maxLength(256),
+    maxLength(SCOPE_NAME_MAX_LENGTH),
   ],
-  scopeDescription: [notBlank, maxLength(256)],
+  scopeDescription: [notBlank, maxLength(SCOPE_DESCRIPTION_MAX_LENGTH)],
   clientName: [
     matches(
       '^[a-z][a-z0-9-]*$',
       'must start with a lowercase letter and contain only lowercase letters, digits and hyphens',
     ),
-    maxLength(64),
+    // The app client is "<environment>-<name>".
+    maxLength(
+      APP_CLIENT_NAME_MAX_LENGTH - ENVIRONMENT_PREFIX_MAX,
+      ` so the app client name "<environment>-<name>" fits in ${APP_CLIENT_NAME_MAX_LENGTH}`,
+    ),
   ],
   s3BucketName: [
-    {
-      description: 'must be a valid S3 bucket name of 3 to 63 characters',
-      test: (value: string) => value.length >= 3 && value.length <= 63,
-      condition: (ref: string) => `length(${ref}) >= 3 && length(${ref}) <= 63`,
-    },
+    lengthBetween(
+      S3_BUCKET_NAME_LENGTH.min,
+      S3_BUCKET_NAME_LENGTH.max,
+      `must be a valid S3 bucket name of ${S3_BUCKET_NAME_LENGTH.min} to ${S3_BUCKET_NAME_LENGTH.max} characters`,
+    ),
     matches(
       '^[a-z0-9][a-z0-9.-]*[a-z0-9]$',
       'must be a valid S3 bucket name: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit',
@@ -152,9 +238,6 @@ export const settingRules = {
     ),
   ],
 } satisfies Record<string, readonly Rule[]>;
-
-/** Cognito accepts access tokens valid for 5 minutes to 1 day. */
-export const ACCESS_TOKEN_VALIDITY_MINUTES = { min: 5, max: 1440 } as const;
 
 /**
  * Scopes of OpenID Connect and of Cognito's user APIs. The token endpoint rejects them with the

@@ -5,17 +5,40 @@
 import { z } from 'zod';
 import {
   ACCESS_TOKEN_VALIDITY_MINUTES,
+  APP_CLIENTS_PER_USER_POOL_QUOTA,
+  MAX_CLIENTS,
+  SCOPE_IDENTIFIER_MAX_LENGTH,
+  SCOPES_PER_APP_CLIENT,
+  SCOPES_PER_RESOURCE_SERVER,
+} from './limits';
+import {
   ENVIRONMENTS,
   type EnvironmentName,
+  hasLoneSurrogate,
   type Rule,
   settingRules,
   USER_SCOPES,
   variableRules,
 } from './rules';
 
+// cdktf stands references in for strings as "${TfToken[...]}" (lists "#{...}", maps "&{...}"): one
+// written in cdktf.json would be resolved to whatever token has that number, a variable or a secret.
+const CDKTF_TOKEN_MARKER = /[$#&]\{TfToken\[/;
+
+/** Any string of cdktf.json: text, which cdktf and Terraform will keep as it is. */
+function text() {
+  return z
+    .string()
+    .refine((value) => !hasLoneSurrogate(value), 'must be valid Unicode, without a lone surrogate')
+    .refine(
+      (value) => !CDKTF_TOKEN_MARKER.test(value),
+      'must not contain "${TfToken[", "#{TfToken[" or "&{TfToken[": cdktf would take it for a reference',
+    );
+}
+
 /** A string that must satisfy every rule; each broken rule is reported with its own message. */
 function ruled(rules: readonly Rule[]) {
-  return rules.reduce((schema, rule) => schema.refine(rule.test, rule.description), z.string());
+  return rules.reduce((schema, rule) => schema.refine(rule.test, rule.description), text());
 }
 
 /** Flags every repeat of a name in a list (of names, or of objects with a `name`). */
@@ -34,6 +57,19 @@ function uniqueNames(items: readonly (string | { name: string })[], ctx: z.Refin
     }
     seen.add(name);
   });
+}
+
+/** Flags a list longer than `limit`, saying how long it is and whose limit that is. */
+function atMost(limit: number, what: string, whose: string) {
+  return (items: readonly unknown[], ctx: z.RefinementCtx) => {
+    if (items.length > limit) {
+      ctx.addIssue({
+        code: 'custom',
+        input: items,
+        message: `has ${items.length} ${what}; ${whose} at most ${limit}`,
+      });
+    }
+  };
 }
 
 /** Every default, as the original main.tf and variables.tf had them. */
@@ -71,21 +107,22 @@ const resourceServerSchema = z.strictObject({
     .array(scopeSchema)
     .min(1, 'a resource server needs at least one scope')
     .default(() => DEFAULTS.resourceServer.scopes.map((scope) => ({ ...scope })))
-    .superRefine(uniqueNames),
+    .superRefine(uniqueNames)
+    .superRefine(atMost(SCOPES_PER_RESOURCE_SERVER, 'scopes', 'Cognito allows a resource server')),
 });
 
 const clientSchema = z.strictObject({
   name: ruled(settingRules.clientName),
   scopes: z
     .array(
-      z
-        .string()
-        .refine(
-          (scope) => !(USER_SCOPES as readonly string[]).includes(scope),
-          `must not be a user scope (${USER_SCOPES.join(', ')}): Cognito refuses them with the client_credentials grant; use the resource server's scopes`,
-        ),
+      text().refine(
+        (scope) => !(USER_SCOPES as readonly string[]).includes(scope),
+        `must not be a user scope (${USER_SCOPES.join(', ')}): Cognito refuses them with the client_credentials grant; use the resource server's scopes`,
+      ),
     )
     .min(1, 'a client needs at least one scope')
+    .superRefine(uniqueNames)
+    .superRefine(atMost(SCOPES_PER_APP_CLIENT, 'scopes', 'Cognito allows an app client'))
     .optional(),
   accessTokenValidityMinutes: z
     .number()
@@ -102,7 +139,7 @@ const remoteStateSchema = z.strictObject({
 });
 
 export const settingsSchema = z
-  .looseObject({
+  .strictObject({
     environments: z
       .array(ruled(variableRules.environmentName))
       .min(1, `needs at least one of ${ENVIRONMENTS.join(', ')}`)
@@ -117,13 +154,41 @@ export const settingsSchema = z
       .array(clientSchema)
       .min(1, 'needs at least one client')
       .default(() => [clientSchema.parse({ name: DEFAULTS.clientName })])
-      .superRefine(uniqueNames),
+      .superRefine(uniqueNames)
+      .superRefine(
+        atMost(
+          MAX_CLIENTS,
+          'clients',
+          `one configuration takes (far below Cognito's ${APP_CLIENTS_PER_USER_POOL_QUOTA} app clients per user pool)`,
+        ),
+      ),
     storeCredentialsInSecretsManager: z.boolean().default(DEFAULTS.storeCredentialsInSecretsManager),
     remoteState: remoteStateSchema.optional(),
   })
   .superRefine((settings, ctx) => {
-    const defined = settings.resourceServer.scopes.map((scope) => scope.name);
+    const { identifier, scopes } = settings.resourceServer;
+    const defined = scopes.map((scope) => scope.name);
+    // Clients ask for "<identifier>/<scope>", and Cognito limits the whole of it.
+    scopes.forEach((scope, scopeIndex) => {
+      const length = [...`${identifier}/${scope.name}`].length;
+      if (length > SCOPE_IDENTIFIER_MAX_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['resourceServer', 'scopes', scopeIndex, 'name'],
+          input: scope.name,
+          message: `makes the scope identifier "<identifier>/<name>" ${length} characters long; Cognito allows at most ${SCOPE_IDENTIFIER_MAX_LENGTH}`,
+        });
+      }
+    });
     settings.clients.forEach((client, clientIndex) => {
+      if (client.scopes === undefined && scopes.length > SCOPES_PER_APP_CLIENT) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', clientIndex],
+          input: client,
+          message: `gets every scope of the resource server, ${scopes.length}, and Cognito allows an app client at most ${SCOPES_PER_APP_CLIENT}: list the scopes it needs`,
+        });
+      }
       client.scopes?.forEach((scope, scopeIndex) => {
         if (!defined.includes(scope)) {
           ctx.addIssue({

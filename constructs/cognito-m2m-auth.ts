@@ -8,6 +8,7 @@ import { ClientCredentialsSecret } from './client-credentials-secret';
 import { validateLiteral } from './literal-validation';
 import { M2mAppClient, validateAccessTokenValidity } from './m2m-app-client';
 import { inProduction } from './production-switch';
+import { terraformText } from './terraform-text';
 
 /** A calling service and what it may do. */
 export interface M2mClientOptions {
@@ -121,16 +122,20 @@ export class CognitoM2mAuth extends Construct {
       deletionProtection: inProduction(environmentName, 'ACTIVE', 'INACTIVE'),
     });
 
+    // The resource server's settings are text: whatever they hold reaches Cognito as written.
     this.resourceServer = new CognitoResourceServer(this, 'resource-server', {
       userPoolId: this.userPool.id,
-      identifier: resourceServer.identifier,
-      name: resourceServer.name,
-      scope: resourceServer.scopes.map((s) => ({ scopeName: s.name, scopeDescription: s.description })),
+      identifier: terraformText(resourceServer.identifier),
+      name: terraformText(resourceServer.name),
+      scope: resourceServer.scopes.map((s) => ({
+        scopeName: terraformText(s.name),
+        scopeDescription: terraformText(s.description),
+      })),
     });
     // Built from the resource server's identifier attribute rather than written out: the reference
     // makes Terraform create the resource server before any client that asks for its scopes, and the
     // values stay known at plan time (scope_identifiers would show as "known after apply").
-    const scopeIdentifier = (name: string) => `${this.resourceServer.identifier}/${name}`;
+    const scopeIdentifier = (name: string) => `${this.resourceServer.identifier}/${terraformText(name)}`;
     this.scopeIdentifiers = scopeNames.map(scopeIdentifier);
 
     this.domain = new CognitoUserPoolDomain(this, 'domain', {
@@ -152,19 +157,21 @@ export class CognitoM2mAuth extends Construct {
       const scopeIdentifiers = (options.scopes ?? scopeNames).map(scopeIdentifier);
       const client = new M2mAppClient(this, `client-${options.name}`, {
         userPoolId: this.userPool.id,
-        clientName: `${environmentName}-${options.name}`,
+        clientName: `${environmentName}-${terraformText(options.name)}`,
         scopeIdentifiers,
         accessTokenValidityMinutes: options.accessTokenValidityMinutes,
       });
       const credentialsSecret = props.storeCredentialsInSecretsManager
         ? new ClientCredentialsSecret(this, `secret-${options.name}`, {
-            secretName: `m2m-auth/${environmentName}/${options.name}`,
-            description: `OAuth 2.0 client credentials of ${options.name} (${environmentName})`,
+            secretName: `m2m-auth/${environmentName}/${terraformText(options.name)}`,
+            description: `OAuth 2.0 client credentials of ${terraformText(options.name)} (${environmentName})`,
             recoveryWindowInDays: inProduction(environmentName, 30, 0),
             clientId: client.clientId,
             clientSecret: client.clientSecret,
             tokenEndpoint: this.tokenEndpoint,
-            scopes: scopeIdentifiers,
+            // The client's own attribute: cdktf escapes text inside a function call differently
+            // (it doubles "${" but not "%{"), so the scope identifiers are not written a second time.
+            scopes: client.appClient.allowedOauthScopes,
           })
         : undefined;
       made.set(options.name, { client, scopeIdentifiers, credentialsSecret });

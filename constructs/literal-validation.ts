@@ -1,5 +1,5 @@
 import { Token } from 'cdktf';
-import { firstBrokenRule, type Rule } from '../config/rules';
+import { brokenRules, type Rule } from '../config/rules';
 
 /**
  * Throws when a literal prop breaks a rule. Terraform references are left to the variable's own
@@ -7,6 +7,10 @@ import { firstBrokenRule, type Rule } from '../config/rules';
  */
 export function validateLiteral(prop: string, value: string | undefined, rules: readonly Rule[]): void {
   if (value === undefined || Token.isUnresolved(value)) return;
-  const broken = firstBrokenRule(value, rules);
-  if (broken) throw new Error(`${prop} ${JSON.stringify(value)} is invalid: ${broken.description}`);
+  const broken = brokenRules(value, rules);
+  if (broken.length > 0) {
+    throw new Error(
+      `${prop} ${JSON.stringify(value)} is invalid: ${broken.map((rule) => rule.description).join('; ')}`,
+    );
+  }
 }

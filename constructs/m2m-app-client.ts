@@ -1,6 +1,7 @@
 import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { ACCESS_TOKEN_VALIDITY_MINUTES } from '../config/rules';
+import { ACCESS_TOKEN_VALIDITY_MINUTES } from '../config/limits';
 import { DEFAULTS } from '../config/settings';
 
 export interface M2mAppClientProps {
@@ -20,9 +21,10 @@ export interface M2mAppClientProps {
   readonly accessTokenValidityMinutes?: number;
 }
 
-/** Throws unless Cognito accepts the access-token lifetime. */
+/** Throws unless Cognito accepts the access-token lifetime; a Terraform reference is left to plan time. */
 export function validateAccessTokenValidity(minutes: number): void {
   const { min, max } = ACCESS_TOKEN_VALIDITY_MINUTES;
+  if (Token.isUnresolved(minutes)) return;
   if (!Number.isInteger(minutes) || minutes < min || minutes > max) {
     throw new Error(
       `accessTokenValidityMinutes ${minutes} is invalid: must be a whole number between ${min} and ${max}`,
@@ -44,11 +46,7 @@ export class M2mAppClient extends Construct {
   constructor(scope: Construct, id: string, props: M2mAppClientProps) {
     super(scope, id);
     const validity = props.accessTokenValidityMinutes ?? DEFAULTS.accessTokenValidityMinutes;
-    if (!Number.isInteger(validity) || validity < 5 || validity > 1440) {
-      throw new Error(
-        `accessTokenValidityMinutes ${validity} is invalid: must be a whole number between 5 and 1440`,
-      );
-    }
+    validateAccessTokenValidity(validity);
     if (props.scopeIdentifiers.length === 0) {
       throw new Error(
         `scopeIdentifiers of client ${props.clientName} is empty: a client needs at least one scope`,

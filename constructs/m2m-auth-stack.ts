@@ -1,10 +1,11 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { type EnvironmentName, variableRules } from '../config/rules';
+import { type EnvironmentName, stackEnvironment, variableRules } from '../config/rules';
 import type { Settings } from '../config/settings';
 import { CognitoM2mAuth } from './cognito-m2m-auth';
 import { configureStateBackend } from './state-backend';
+import { terraformText } from './terraform-text';
 import { ValidatedVariable } from './validated-variable';
 
 export interface M2mAuthStackProps {
@@ -30,10 +31,12 @@ export class M2mAuthStack extends TerraformStack {
     super(scope, id);
     const { settings } = props;
 
+    // Kept as a variable, as main.tf had it, but only this stack's environment passes: another value
+    // would plan that environment's names and protections against this environment's state.
     const environmentName = new ValidatedVariable(this, 'environment_name', {
-      description: 'Environment name: dev, test or prod. prod protects the user pool from deletion.',
+      description: `Environment name: ${props.environmentName}, the environment of this stack. prod protects the user pool from deletion.`,
       default: props.environmentName,
-      rules: variableRules.environmentName,
+      rules: [...variableRules.environmentName, stackEnvironment(props.environmentName, id)],
     }).stringValue;
     const awsRegion = new ValidatedVariable(this, 'aws_region', {
       description: 'AWS region to deploy to.',
@@ -83,17 +86,22 @@ export class M2mAuthStack extends TerraformStack {
 
   private defineOutputs(): void {
     const auth = this.auth;
-    const clients = [...auth.clients.entries()];
+    // Keys of an output's object are templates too: a client's name stays text.
+    const clients = [...auth.clients.entries()].map(
+      ([name, client]) => [terraformText(name), client] as const,
+    );
     const [, first] = clients[0];
     const output = (name: string, description: string, value: unknown, sensitive = false) =>
       new TerraformOutput(this, name, { description, value, sensitive }).overrideLogicalId(name);
 
     output('user_pool_id', 'ID of the Cognito user pool.', auth.userPool.id);
     output('user_pool_arn', 'ARN of the Cognito user pool.', auth.userPool.arn);
-    output('client_id', `App client ID of ${clients[0][0]}, the first client.`, first.client.clientId);
+    // Descriptions are not templates: the name as it is.
+    const [firstName] = auth.clients.keys();
+    output('client_id', `App client ID of ${firstName}, the first client.`, first.client.clientId);
     output(
       'client_secret',
-      `App client secret of ${clients[0][0]}, the first client.`,
+      `App client secret of ${firstName}, the first client.`,
       first.client.clientSecret,
       true,
     );

@@ -1,7 +1,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, parseSettings, readContext } from '../../config/load';
+import { CDKTF_CONTEXT_KEYS, ConfigError, parseSettings, readContext } from '../../config/load';
+
+/** The error `run` throws; fails the test when it throws nothing. */
+function thrownBy(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error, but nothing was thrown');
+}
 
 describe('parseSettings', () => {
   test('fills in the defaults of the original variables.tf', () => {
@@ -25,8 +35,11 @@ describe('parseSettings', () => {
     });
   });
 
-  test('ignores context keys that are not ours (cdktf feature flags, say)', () => {
-    expect(parseSettings({ allowSepCharsInLogicalIds: 'true' }).environments).toEqual(['dev']);
+  test("lets cdktf's own context keys through, and keeps them out of the settings", () => {
+    const cdktfKeys = Object.fromEntries(CDKTF_CONTEXT_KEYS.map((key) => [key, 'true']));
+    expect(parseSettings({ ...cdktfKeys, domainPrefix: 'acme' })).toEqual(
+      parseSettings({ domainPrefix: 'acme' }),
+    );
   });
 
   test('keeps valid values', () => {
@@ -128,15 +141,85 @@ describe('parseSettings', () => {
     expect(() => parseSettings(context)).toThrow(message);
   });
 
+  // A misspelt key would otherwise leave its setting at the default without a word.
+  test.each<[string, Record<string, unknown>, string]>([
+    [
+      'a top-level typo',
+      { domainPrefx: 'acme' },
+      'cdktf.json context has an unknown key "domainPrefx": did you mean "domainPrefix"?',
+    ],
+    [
+      'a wrong case',
+      { awsregion: 'eu-west-1' },
+      'cdktf.json context has an unknown key "awsregion": did you mean "awsRegion"?',
+    ],
+    [
+      'swapped letters',
+      { enviromnents: ['dev'] },
+      'cdktf.json context has an unknown key "enviromnents": did you mean "environments"?',
+    ],
+    [
+      "a typo of cdktf's own flag",
+      { allowSepCharsInLogicalId: 'true' },
+      'cdktf.json context has an unknown key "allowSepCharsInLogicalId": did you mean "allowSepCharsInLogicalIds"?',
+    ],
+    [
+      'a nested typo',
+      { resourceServer: { identifer: 'orders' } },
+      'cdktf.json context.resourceServer has an unknown key "identifer": did you mean "identifier"?',
+    ],
+    [
+      'a typo in a list entry',
+      { resourceServer: { scopes: [{ name: 'read', descripton: 'Read' }] } },
+      'cdktf.json context.resourceServer.scopes[0] has an unknown key "descripton": did you mean "description"?',
+    ],
+    [
+      'a typo in a client',
+      { clients: [{ name: 'reporting', acessTokenValidityMinutes: 5 }] },
+      'cdktf.json context.clients[0] has an unknown key "acessTokenValidityMinutes": did you mean "accessTokenValidityMinutes"?',
+    ],
+    [
+      'a typo in remote state',
+      { remoteState: { bucket: 'acme-state', keyprefix: 'm2m' } },
+      'cdktf.json context.remoteState has an unknown key "keyprefix": did you mean "keyPrefix"?',
+    ],
+    [
+      'a key like none of ours',
+      { colour: 'blue' },
+      'cdktf.json context has an unknown key "colour": the keys here are environments, awsRegion, userPoolNamePrefix, domainPrefix, projectTag, resourceServer, clients, storeCredentialsInSecretsManager, remoteState, cdktfRelativeModules,',
+    ],
+  ])('refuses %s, suggesting the key meant', (_what, context, message) => {
+    const error = thrownBy(() => parseSettings(context));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.filter((problem) => problem.startsWith(message))).toHaveLength(1);
+  });
+
+  test('reports every problem at once, one line each, each rule a value breaks on its line', () => {
+    const error = thrownBy(() =>
+      parseSettings({
+        domainPrefx: 'acme',
+        awsRegion: 'moon-1',
+        domainPrefix: 'aws_team',
+        clients: [{ name: 'Reporting', scope: ['read'] }],
+      }),
+    ) as ConfigError;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.problems).toEqual([
+      'cdktf.json context.awsRegion = "moon-1" is invalid: must be an AWS region code such as us-east-1',
+      'cdktf.json context.domainPrefix = "aws_team" is invalid: must contain only lowercase letters, digits and hyphens, and must not start or end with a hyphen; must not contain "aws", "amazon" or "cognito" (Cognito reserves them)',
+      'cdktf.json context.clients[0].name = "Reporting" is invalid: must start with a lowercase letter and contain only lowercase letters, digits and hyphens',
+      'cdktf.json context.clients[0] has an unknown key "scope": did you mean "scopes"?',
+      'cdktf.json context has an unknown key "domainPrefx": did you mean "domainPrefix"?',
+    ]);
+    expect(error.message).toBe(error.problems.join('\n'));
+  });
+
   test('reports in one line, and shortens long values', () => {
-    let message = '';
-    try {
-      parseSettings({ domainPrefix: 'x'.repeat(500) });
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message).not.toContain('\n');
-    expect(message.length).toBeLessThan(300);
+    const error = thrownBy(() => parseSettings({ domainPrefix: 'x'.repeat(500) }));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(/^cdktf\.json context\.domainPrefix = "x{76}\.\.\. is invalid: /);
+    expect(error.message).not.toContain('\n');
+    expect(error.message.length).toBeLessThan(300);
   });
 });
 
@@ -147,8 +230,12 @@ describe('readContext', () => {
     else process.env.CDKTF_CONTEXT_JSON = saved;
   });
 
+  const made: string[] = [];
+  afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
   function projectWith(cdktfJson: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-context-'));
+    made.push(dir);
     fs.writeFileSync(path.join(dir, 'cdktf.json'), cdktfJson);
     return dir;
   }

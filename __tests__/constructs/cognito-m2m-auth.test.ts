@@ -1,9 +1,9 @@
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { CognitoM2mAuth, type CognitoM2mAuthProps } from '../../constructs/cognito-m2m-auth';
-import { onlyResource, type TerraformJson } from '../helpers/synth';
+import { onlyResource, synthScope, type TerraformJson, testApp } from '../helpers/synth';
 
 function synth(props: CognitoM2mAuthProps): TerraformJson {
-  return JSON.parse(Testing.synthScope((scope) => new CognitoM2mAuth(scope, 'auth', props)));
+  return JSON.parse(synthScope((scope) => new CognitoM2mAuth(scope, 'auth', props)));
 }
 
 describe('CognitoM2mAuth with literal values', () => {
@@ -26,7 +26,7 @@ describe('CognitoM2mAuth with literal values', () => {
   );
 
   test('exposes the token endpoint, issuer and JWKS URI for the region', () => {
-    const stack = new TerraformStack(Testing.app(), 'stack');
+    const stack = new TerraformStack(testApp(), 'stack');
     const auth = new CognitoM2mAuth(stack, 'auth', { environmentName: 'dev', region: 'eu-west-1' });
     for (const name of ['tokenEndpoint', 'issuer', 'jwksUri'] as const) {
       new TerraformOutput(stack, name, { value: auth[name] });
@@ -37,6 +37,38 @@ describe('CognitoM2mAuth with literal values', () => {
     );
     expect(outputs.issuer.value).toMatch(/^https:\/\/\$\{aws_cognito_user_pool\.[^}]+\.endpoint\}$/);
     expect(outputs.jwksUri.value).toBe(`${outputs.issuer.value}/.well-known/jwks.json`);
+  });
+});
+
+describe('CognitoM2mAuth keeps text as text', () => {
+  test('doubles ${ and %{ of names, scopes and descriptions, which Terraform would evaluate', () => {
+    const tf = synth({
+      environmentName: 'dev',
+      region: 'eu-west-1',
+      resourceServer: {
+        identifier: 'api-${path.cwd}',
+        name: 'User API',
+        scopes: [{ name: '%{if(true)}x%{endif}', description: '${file("/etc/hostname")} $${x}' }],
+      },
+      clients: [{ name: 'svc-${var.x}' }],
+      storeCredentialsInSecretsManager: true,
+    });
+    const server = onlyResource(tf, 'aws_cognito_resource_server');
+    expect(server.identifier).toBe('api-$${path.cwd}');
+    expect(server.scope).toEqual([
+      { scope_name: '%%{if(true)}x%%{endif}', scope_description: '$${file("/etc/hostname")} $$${x}' },
+    ]);
+    const client = onlyResource(tf, 'aws_cognito_user_pool_client');
+    expect(client.name).toBe('dev-svc-$${var.x}');
+    expect(client.allowed_oauth_scopes).toEqual([
+      expect.stringMatching(
+        /^\$\{aws_cognito_resource_server\.[^}]+\.identifier\}\/%%\{if\(true\)\}x%%\{endif\}$/,
+      ),
+    ]);
+    expect(onlyResource(tf, 'aws_secretsmanager_secret')).toMatchObject({
+      name: 'm2m-auth/dev/svc-$${var.x}',
+      description: 'OAuth 2.0 client credentials of svc-$${var.x} (dev)',
+    });
   });
 });
 
@@ -69,7 +101,7 @@ describe('CognitoM2mAuth validates literal props before creating anything', () =
       'accessTokenValidityMinutes 4 is invalid: must be a whole number between 5 and 1440',
     ],
   ])('rejects a bad %s', (_what, props, message) => {
-    const stack = new TerraformStack(Testing.app(), 'stack');
+    const stack = new TerraformStack(testApp(), 'stack');
     expect(
       () => new CognitoM2mAuth(stack, 'auth', { environmentName: 'dev', region: 'us-east-1', ...props }),
     ).toThrow(message);
@@ -77,7 +109,7 @@ describe('CognitoM2mAuth validates literal props before creating anything', () =
   });
 
   test("leaves Terraform references to the variables' own validation", () => {
-    const stack = new TerraformStack(Testing.app(), 'stack');
+    const stack = new TerraformStack(testApp(), 'stack');
     const prefix = new TerraformVariable(stack, 'prefix', { type: 'string' });
     expect(
       () =>

@@ -5,7 +5,17 @@ import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { type Rule, stackEnvironment, variableRules } from '../../config/rules';
 import { addressOf, onlyResource, STACK_OUTPUTS, synthStack } from '../helpers/synth';
+
+/** The rules each Terraform variable of the dev stack must carry. */
+const VARIABLE_RULES: Record<string, readonly Rule[]> = {
+  environment_name: [...variableRules.environmentName, stackEnvironment('dev', 'm2m-auth-dev')],
+  aws_region: variableRules.awsRegion,
+  user_pool_name_prefix: variableRules.userPoolNamePrefix,
+  domain_prefix: variableRules.domainPrefix,
+  project_tag: variableRules.projectTag,
+};
 
 describe('the dev stack with default settings', () => {
   const { json, tf } = synthStack();
@@ -37,28 +47,19 @@ describe('the dev stack with default settings', () => {
     }
   });
 
-  test.each([
-    [
-      'environment_name',
-      'contains(["dev", "test", "prod"], var.environment_name)',
-      'Invalid environment_name: must be one of dev, test, prod.',
-    ],
-    ['aws_region', 'can(regex(', 'Invalid aws_region: must be an AWS region code such as us-east-1.'],
-    [
-      'domain_prefix',
-      'can(regex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", var.domain_prefix))',
-      'lowercase letters, digits and hyphens',
-    ],
-    ['domain_prefix', 'regexall("aws|amazon|cognito", var.domain_prefix)', '"aws", "amazon" or "cognito"'],
-    ['domain_prefix', 'length(var.domain_prefix) <= 53', 'at most 53 characters'],
-    ['project_tag', 'length(trimspace(var.project_tag)) > 0', 'Invalid project_tag: must not be empty.'],
-  ])('variable %s validates %s', (name, condition, message) => {
-    const validations = tf.variable[name].validation as { condition: string; error_message: string }[];
-    const match = validations.find((v) => v.condition.includes(condition));
-    expect(match).toBeDefined();
-    expect(match!.condition).toMatch(/^\$\{.*\}$/);
-    expect(match!.error_message).toContain(message);
-  });
+  // Exactly the conditions of rules.ts: what each one accepts is proven against Terraform itself in
+  // __tests__/terraform/rules.test.ts, and offline-plan.test.ts plans bad values through these blocks.
+  test.each(Object.entries(VARIABLE_RULES))(
+    'variable %s validates every rule of its setting',
+    (name, rules) => {
+      expect(tf.variable[name].validation).toEqual(
+        rules.map((rule) => ({
+          condition: `\${${rule.condition(`var.${name}`)}}`,
+          error_message: `Invalid ${name}: ${rule.description}.`,
+        })),
+      );
+    },
+  );
 
   test('configures the AWS provider from var.aws_region with Environment, Project and ManagedBy tags', () => {
     expect(json).toHaveProviderWithProperties(AwsProvider, {
@@ -187,6 +188,14 @@ describe('the prod stack', () => {
 
   test('defaults environment_name to prod, so the conditionals pick the prod domain and deletion protection', () => {
     expect(tf.variable.environment_name.default).toBe('prod');
+  });
+
+  test("accepts no other environment_name: its state, names and protections are prod's", () => {
+    expect(tf.variable.environment_name.validation).toContainEqual({
+      condition: '${var.environment_name == "prod"}',
+      error_message:
+        'Invalid environment_name: must be "prod" in stack m2m-auth-prod, whose state is prod\'s; to deploy another environment, add it to "environments" in cdktf.json, synthesize (npx cdktf synth) and use its stack m2m-auth-<environment>.',
+    });
   });
 
   test('keeps its own state file', () => {

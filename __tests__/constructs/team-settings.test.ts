@@ -121,7 +121,7 @@ describe('storeCredentialsInSecretsManager', () => {
     const reportingVersion = versions.find((v) => v.secret_string.includes(`${reporting}.id`))!;
     expect(reportingVersion.secret_string).toMatch(
       new RegExp(
-        `^\\$\\{jsonencode\\(\\{"client_id" = ${reporting}\\.id, "client_secret" = ${reporting}\\.client_secret, "token_endpoint" = "https://\\$\\{aws_cognito_user_pool_domain\\.[^}]+\\.domain\\}\\.auth\\.\\$\\{var\\.aws_region\\}\\.amazoncognito\\.com/oauth2/token", "scopes" = \\["\\$\\{aws_cognito_resource_server\\.[^}]+\\.identifier\\}/read"\\]\\}\\)\\}$`,
+        `^\\$\\{jsonencode\\(\\{"client_id" = ${reporting}\\.id, "client_secret" = ${reporting}\\.client_secret, "token_endpoint" = "https://\\$\\{aws_cognito_user_pool_domain\\.[^}]+\\.domain\\}\\.auth\\.\\$\\{var\\.aws_region\\}\\.amazoncognito\\.com/oauth2/token", "scopes" = tolist\\(${reporting}\\.allowed_oauth_scopes\\)\\}\\)\\}$`,
       ),
     );
   });
@@ -308,6 +308,21 @@ describe('validation of the team settings', () => {
       'remote state without a bucket',
       { remoteState: { region: 'us-east-1' } },
       'cdktf.json context.remoteState.bucket is required',
+    ],
+    [
+      'a cdktf token marker, which cdktf would resolve to another value of the stack',
+      { resourceServer: { scopes: [{ name: 'read', description: '${TfToken[TOKEN.1]}' }] } },
+      'cdktf.json context.resourceServer.scopes[0].description = "${TfToken[TOKEN.1]}" is invalid: must not contain "${TfToken[", "#{TfToken[" or "&{TfToken[": cdktf would take it for a reference',
+    ],
+    [
+      'a list token marker in a client scope',
+      { clients: [{ name: 'reporting', scopes: ['#{TfToken[TOKEN.2]}'] }] },
+      'context.clients[0].scopes[0] = "#{TfToken[TOKEN.2]}" is invalid: must not contain "${TfToken["',
+    ],
+    [
+      'a lone surrogate, which Terraform would turn into U+FFFD',
+      { projectTag: 'tag\ud800' },
+      'cdktf.json context.projectTag = "tag\\ud800" is invalid: must be valid Unicode, without a lone surrogate',
     ],
     [
       'a key prefix with a leading slash',

@@ -6,8 +6,23 @@ import { type CommandResult, runCommand } from '../../terraform-check/terraform'
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
-/** A throwaway project folder with its own cdktf.json, linked to this project's sources and node_modules. */
-export function tempProject(context: Record<string, unknown>): string {
+/**
+ * Makes throwaway project folders, each with its own cdktf.json and linked to this project's sources
+ * and node_modules, and removes them after the test file's tests. Call it at a test file's top level.
+ */
+export function tempProjects(): (context: Record<string, unknown>) => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return (context) => {
+    const dir = tempProject(context);
+    made.push(dir);
+    return dir;
+  };
+}
+
+function tempProject(context: Record<string, unknown>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-project-'));
   for (const name of ['node_modules', 'main.ts', 'config', 'constructs', 'tsconfig.json']) {
     fs.symlinkSync(path.join(PROJECT_ROOT, name), path.join(dir, name));

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Testing } from 'cdktf';
+import { type App, TerraformStack, Testing } from 'cdktf';
+import type { Construct } from 'constructs';
 import { parseSettings } from '../../config/load';
 import type { EnvironmentName } from '../../config/rules';
 import { M2mAuthStack } from '../../constructs/m2m-auth-stack';
@@ -14,12 +15,30 @@ export type TerraformJson = Record<string, any>;
 // loading cdktf in every test file would slow all of them.
 Testing.setupJest();
 
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-test-'));
+// cdktf's App creates its output folder even though Testing.synth writes nothing there: one per test
+// file, made when first needed and removed after the file's tests.
+let outdir: string | undefined;
+afterAll(() => {
+  if (outdir) fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+/** An App for synth tests, without the temporary folder Testing.app() would leave behind. */
+export function testApp(): App {
+  outdir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-test-'));
+  return Testing.app({ outdir });
+}
+
+/** Testing.synthScope on a testApp(): the JSON of a stack holding what `build` adds. */
+export function synthScope(build: (scope: Construct) => void): string {
+  const stack = new TerraformStack(testApp(), 'stack');
+  build(stack);
+  return Testing.synth(stack);
+}
 
 /** Synthesizes the stack main.ts would build for `environment` from a cdktf.json context. */
 export function synthStack(context: Record<string, unknown> = {}, environment: EnvironmentName = 'dev') {
   const { environments: _environments, ...settings } = parseSettings(context);
-  const app = Testing.app({ outdir });
+  const app = testApp();
   const stack = new M2mAuthStack(app, `m2m-auth-${environment}`, { environmentName: environment, settings });
   const json = Testing.synth(stack);
   return { stack, json, tf: JSON.parse(json) as TerraformJson };

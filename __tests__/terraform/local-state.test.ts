@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCommand } from '../../terraform-check/terraform';
-import { emptyState, runApp, tempProject } from '../helpers/project';
+import { emptyState, runApp, tempProjects } from '../helpers/project';
 import { describeWithTerraform } from './with-terraform';
 
 describeWithTerraform('the local state file', (tf) => {
+  const tempProject = tempProjects();
   test('lands at the project root, outside cdktf.out, and survives a deleted cdktf.out', async () => {
     const project = tempProject({});
     expect((await runApp(project)).code).toBe(0);

@@ -1,85 +1,86 @@
-import { type Rule, variableRules } from '../../config/rules';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { asTerraformSees, type Rule } from '../../config/rules';
 import { runCommand } from '../../terraform-check/terraform';
+import { EDGE_VALUES, RULES, type RuleSet, VERDICTS } from '../config/rule-cases';
+import { testApp } from '../helpers/synth';
 import { describeWithTerraform } from './with-terraform';
 
-// Values on both sides of every rule, and some that differ between regex dialects or string lengths.
-const SAMPLES: Record<keyof typeof variableRules, string[]> = {
-  environmentName: ['dev', 'test', 'prod', 'qa', 'Dev', '', 'prod '],
-  awsRegion: [
-    'us-east-1',
-    'eu-central-2',
-    'us-gov-west-1',
-    'ap-southeast-7',
-    'cn-north-1',
-    'moon-1',
-    'US-EAST-1',
-    'us-east',
-    'us-east-1 ',
-  ],
-  userPoolNamePrefix: [
-    'machine-to-machine',
-    'Payments API',
-    'a/b',
-    '',
-    ' ',
-    'x'.repeat(113),
-    'x'.repeat(114),
-    'émile',
-    'tab\there',
-    'a+b=c,d.e@f_g',
-  ],
-  domainPrefix: [
-    'm2m-rubicon',
-    'M2m',
-    'm2m_r',
-    '-abc',
-    'abc-',
-    'a',
-    'a--b',
-    'my-aws-x',
-    'amazonia',
-    'xcognito',
-    'a'.repeat(53),
-    'a'.repeat(54),
-    '',
-  ],
-  projectTag: ['m2m-auth', '', '  ', 'x'.repeat(256), 'x'.repeat(257), '😀'.repeat(256), '😀'.repeat(257)],
-};
+interface Case {
+  readonly ruleSet: RuleSet;
+  readonly rule: Rule;
+  readonly value: string;
+}
 
-/** An HCL string literal, as rules.ts writes them. */
-const literal = (value: string) => JSON.stringify(value);
+/** Every rule on every value of its verdict table and on every edge value. */
+const CASES: Case[] = (Object.keys(RULES) as RuleSet[]).flatMap((ruleSet) =>
+  [...new Set([...VERDICTS[ruleSet].map(([value]) => value), ...EDGE_VALUES])].flatMap((value) =>
+    RULES[ruleSet].map((rule) => ({ ruleSet, rule, value })),
+  ),
+);
+const VALUES = [...new Set(CASES.map((c) => c.value))];
 
 describeWithTerraform('validation rules', (tf) => {
-  test('Terraform and the synth-time check agree on every sample value', async () => {
-    const cases = Object.entries(SAMPLES).flatMap(([setting, values]) =>
-      (variableRules[setting as keyof typeof variableRules] as readonly Rule[]).flatMap((rule) =>
-        values.map((value) => ({ setting, rule, value })),
-      ),
+  let seen: string[];
+  let acceptedByTerraform: boolean[];
+
+  beforeAll(async () => {
+    // Each value reaches Terraform as a variable default, as cdktf.json settings do, and each rule's
+    // condition is evaluated on that variable as a validation block would: one console call for all.
+    const stack = new TerraformStack(testApp(), 'rules');
+    VALUES.forEach(
+      (value, index) => new TerraformVariable(stack, `value_${index}`, { type: 'string', default: value }),
     );
-    // One console session evaluates them all: a JSON list of booleans.
-    const expression = `jsonencode([${cases.map(({ rule, value }) => rule.condition(literal(value))).join(', ')}])`;
+    const variable = (value: string) => `var.value_${VALUES.indexOf(value)}`;
+    const configuration = JSON.parse(Testing.synth(stack));
+    configuration.locals = {
+      seen: `\${[${VALUES.map(variable).join(', ')}]}`,
+      verdicts: `\${[${CASES.map(({ rule, value }) => rule.condition(variable(value))).join(', ')}]}`,
+    };
+    const dir = path.join(tf().scratch, 'rules');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(configuration));
     const result = await runCommand(tf().terraform, ['console'], {
-      cwd: tf().scratch,
+      cwd: dir,
       env: { ...process.env, TF_CLI_CONFIG_FILE: tf().cliConfig.file, CHECKPOINT_DISABLE: '1' },
-      input: `${expression}\n`,
+      // Base64: the console prints strings in HCL's quoting (with $${ and \\u escapes), not JSON's.
+      input: 'base64encode(jsonencode({ seen = local.seen, verdicts = local.verdicts }))\n',
     });
     expect(result.stderr).toBe('');
-    const inTerraform = JSON.parse(JSON.parse(result.stdout.trim())) as boolean[];
-    expect(inTerraform).toHaveLength(cases.length);
-    const disagreements = cases
-      .map(({ setting, rule, value }, index) => ({
-        setting,
-        rule: rule.description,
-        value,
-        terraform: inTerraform[index],
-        synth: rule.test(value),
-      }))
-      .filter((c) => c.terraform !== c.synth);
-    expect(disagreements).toEqual([]);
-    // Every rule both accepts and rejects something here, or the samples prove little.
-    for (const { rule } of cases) {
-      const verdicts = new Set(cases.filter((c) => c.rule === rule).map((c) => c.rule.test(c.value)));
-      expect([rule.description, verdicts.size]).toEqual([rule.description, 2]);
-    }
+    const printed = JSON.parse(result.stdout.trim()) as string;
+    ({ seen, verdicts: acceptedByTerraform } = JSON.parse(Buffer.from(printed, 'base64').toString('utf8')));
   });
+
+  test('Terraform holds each value as the synth-time check sees it (NFC, lone surrogates as U+FFFD)', () => {
+    expect(seen).toEqual(VALUES.map(asTerraformSees));
+  });
+
+  test(`Terraform and the synth-time check agree on all ${CASES.length} cases`, () => {
+    expect(acceptedByTerraform).toHaveLength(CASES.length);
+    const disagreements = CASES.map(({ ruleSet, rule, value }, index) => ({
+      ruleSet,
+      rule: rule.description,
+      value,
+      synth: rule.test(value),
+      terraform: acceptedByTerraform[index],
+    })).filter((c) => c.synth !== c.terraform);
+    expect(disagreements).toEqual([]);
+  });
+
+  test.each(Object.keys(VERDICTS) as RuleSet[])(
+    '%s answers in Terraform as its verdict table says',
+    (ruleSet) => {
+      const wrong = VERDICTS[ruleSet]
+        .map(([value, accepted]) => ({
+          value,
+          accepted,
+          terraform: CASES.every(
+            (c, index) => c.ruleSet !== ruleSet || c.value !== value || acceptedByTerraform[index],
+          ),
+        }))
+        .filter((verdict) => verdict.terraform !== verdict.accepted);
+      expect(wrong).toEqual([]);
+    },
+  );
 });

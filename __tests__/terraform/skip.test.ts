@@ -6,14 +6,18 @@ import { PROJECT_ROOT } from '../helpers/project';
 import { REQUIRE_TERRAFORM } from './with-terraform';
 
 /** Runs one Terraform suite in a fresh jest with terraform hidden from PATH. */
-function runWithoutTerraform(extraEnv: NodeJS.ProcessEnv) {
+async function runWithoutTerraform(extraEnv: NodeJS.ProcessEnv) {
   const emptyPath = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-no-terraform-'));
   const { [REQUIRE_TERRAFORM]: _unset, ...inherited } = process.env;
-  return runCommand(
-    process.execPath,
-    [require.resolve('jest/bin/jest'), '--selectProjects', 'terraform', '--ci', '--verbose', 'local-state'],
-    { cwd: PROJECT_ROOT, env: { ...inherited, PATH: emptyPath, ...extraEnv } },
-  );
+  try {
+    return await runCommand(
+      process.execPath,
+      [require.resolve('jest/bin/jest'), '--selectProjects', 'terraform', '--ci', '--verbose', 'local-state'],
+      { cwd: PROJECT_ROOT, env: { ...inherited, PATH: emptyPath, ...extraEnv } },
+    );
+  } finally {
+    fs.rmSync(emptyPath, { recursive: true, force: true });
+  }
 }
 
 describe('where terraform is not installed', () => {

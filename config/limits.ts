@@ -1,0 +1,43 @@
+/**
+ * The AWS limits a configuration must fit, each written once; rules.ts and the settings schema
+ * derive their checks from them. Sources: the Amazon Cognito user pools API reference (length
+ * constraints and array sizes of CreateUserPool, CreateUserPoolClient, CreateResourceServer and
+ * CreateUserPoolDomain), "Quotas in Amazon Cognito", Secrets Manager's CreateSecret, S3's bucket
+ * naming rules and the AWS tagging rules. Lengths are in characters (Unicode code points).
+ */
+
+/** CreateUserPool PoolName. */
+export const USER_POOL_NAME_MAX_LENGTH = 128;
+/** CreateUserPoolClient ClientName. */
+export const APP_CLIENT_NAME_MAX_LENGTH = 128;
+/** CreateUserPoolDomain Domain (a DNS label). */
+export const DOMAIN_MAX_LENGTH = 63;
+/** CreateResourceServer Identifier. */
+export const RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH = 256;
+/** CreateResourceServer Name. */
+export const RESOURCE_SERVER_NAME_MAX_LENGTH = 256;
+/** ResourceServerScopeType ScopeName. */
+export const SCOPE_NAME_MAX_LENGTH = 256;
+/** ResourceServerScopeType ScopeDescription. */
+export const SCOPE_DESCRIPTION_MAX_LENGTH = 256;
+/** CreateResourceServer Scopes: at most 100 scopes on one resource server. */
+export const SCOPES_PER_RESOURCE_SERVER = 100;
+/** CreateUserPoolClient AllowedOAuthScopes: at most 50 scopes on one app client. */
+export const SCOPES_PER_APP_CLIENT = 50;
+/** Each AllowedOAuthScopes entry, "<resource server identifier>/<scope name>". */
+export const SCOPE_IDENTIFIER_MAX_LENGTH = 256;
+/** CreateUserPoolClient AccessTokenValidity in minutes: 5 minutes to 1 day. */
+export const ACCESS_TOKEN_VALIDITY_MINUTES = { min: 5, max: 1440 } as const;
+/** Cognito's default quota of app clients per user pool (adjustable). */
+export const APP_CLIENTS_PER_USER_POOL_QUOTA = 1000;
+/**
+ * Our own cap on clients in one cdktf.json, far below Cognito's quota: each is an app client and
+ * maybe a secret in one Terraform state, and hundreds of them mean a typo or a generator gone wrong.
+ */
+export const MAX_CLIENTS = 100;
+/** Secrets Manager CreateSecret Name. */
+export const SECRET_NAME_MAX_LENGTH = 512;
+/** A tag value on any AWS resource. */
+export const TAG_VALUE_MAX_LENGTH = 256;
+/** S3 bucket names. */
+export const S3_BUCKET_NAME_LENGTH = { min: 3, max: 63 } as const;
