@@ -21,9 +21,22 @@ function main(): void {
   app.synth();
   // With a lock file in its folder, terraform init installs exactly the locked, checksummed provider,
   // and cdktf deploy skips `terraform providers lock`, which asks the registry even where a mirror is set.
-  for (const stack of stacks) {
-    const stackDir = path.join(app.outdir, app.manifest.forStack(stack).workingDirectory);
+  const stackDirs = stacks.map((stack) =>
+    path.join(app.outdir, app.manifest.forStack(stack).workingDirectory),
+  );
+  for (const stackDir of stackDirs)
     fs.copyFileSync(PROVIDER_LOCK_FILE, path.join(stackDir, '.terraform.lock.hcl'));
+  // Run by npm run synth rather than by the cdktf CLI: do what the CLI does after synth.
+  if (!process.env.CDKTF_OUTDIR) {
+    const stacksDir = path.dirname(stackDirs[0]);
+    for (const orphan of fs
+      .readdirSync(stacksDir)
+      .filter((name) => !stacks.some((s) => s.node.id === name))) {
+      fs.rmSync(path.join(stacksDir, orphan), { recursive: true, force: true }); // an environment removed from cdktf.json
+    }
+    console.log(
+      `Synthesized ${stacks.map((s) => s.node.id).join(', ')} into ${path.relative(process.cwd(), stacksDir)}`,
+    );
   }
 }
 

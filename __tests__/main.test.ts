@@ -15,9 +15,18 @@ function stackJson(outdir: string, stack: string) {
 describe('main.ts', () => {
   test('synthesizes one stack per environment of cdktf.json into cdktf.out', async () => {
     const project = tempProject({ environments: ['dev', 'prod'] });
+    fs.mkdirSync(path.join(project, 'cdktf.out', 'stacks', 'm2m-auth-test', '.terraform'), {
+      recursive: true,
+    });
     const result = await runApp(project);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
+    expect(result.stdout).toBe('Synthesized m2m-auth-dev, m2m-auth-prod into cdktf.out/stacks\n');
+    // As cdktf synth does: the folder of an environment no longer configured goes.
+    expect(fs.readdirSync(path.join(project, 'cdktf.out', 'stacks')).sort()).toEqual([
+      'm2m-auth-dev',
+      'm2m-auth-prod',
+    ]);
     const manifest = JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.stacks).sort()).toEqual(['m2m-auth-dev', 'm2m-auth-prod']);
     expect(
@@ -56,6 +65,7 @@ describe('main.ts', () => {
     const context = { environments: ['test'], cdktfRelativeModules: [] };
     const result = await runApp(project, { CDKTF_CONTEXT_JSON: JSON.stringify(context) });
     expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('Synthesized m2m-auth-test into cdktf.out/stacks\n');
     expect(
       stackJson(path.join(project, 'cdktf.out'), 'm2m-auth-test').variable.environment_name.default,
     ).toBe('test');

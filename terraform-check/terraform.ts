@@ -71,6 +71,8 @@ export function runCommand(
       timers.forEach(clearTimeout);
       resolve({ code, stdout, stderr, ...(timedOut && { timedOut }) });
     });
+    // A command that exits without reading its input must not crash us with EPIPE.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

@@ -53,13 +53,20 @@ const credentials = { AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: S
 test.concurrent('all checks pass: one ✓ line each, exit 0', async () => {
   const { sts, project } = await setup();
   const result = await runCli(['doctor'], {
-    env: { ...credentials, AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_STS: sts.url },
+    env: {
+      ...credentials,
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL_STS: sts.url,
+      // A Terraform CLI configuration of the user's: the doctor installs the provider as it says.
+      TF_CLI_CONFIG_FILE: project.cliConfig,
+    },
     path: `${project.binDir}:/usr/bin:/bin`,
   });
 
   expect(result.stdout.split('\n')).toEqual([
     `✓ Node.js ${process.versions.node}`,
     '✓ Terraform 1.11.4',
+    '✓ AWS provider hashicorp/aws 5.100.0 installs from a provider mirror, checked against the lock file',
     '✓ AWS region eu-west-1 (AWS_REGION)',
     '✓ AWS credentials found (environment variables)',
     `✓ AWS credentials valid: account ${FAKE_CALLER.account} (${FAKE_CALLER.arn})`,
@@ -100,14 +107,14 @@ test.concurrent(
   async () => {
     const { blackHoleUrl, project } = await setup();
     const result = await runCli(['doctor', '--timeout', '1'], {
-      env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: blackHoleUrl },
+      env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: blackHoleUrl, TF_CLI_CONFIG_FILE: project.cliConfig },
       path: `${project.binDir}:/usr/bin:/bin`,
     });
 
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[2]).toMatch(/^! AWS region not set: export AWS_REGION=<region>/);
-    expect(lines[3]).toMatch(/^✗ AWS credentials not found.*: run aws configure or aws sso login/);
-    expect(lines).toHaveLength(4);
+    expect(lines[3]).toMatch(/^! AWS region not set: export AWS_REGION=<region>/);
+    expect(lines[4]).toMatch(/^✗ AWS credentials not found.*: run aws configure or aws sso login/);
+    expect(lines).toHaveLength(5);
     expect(result.code).toBe(1);
     // Region and credentials are looked up side by side: one time limit, plus startup.
     expect(result.ms).toBeLessThan(2500);

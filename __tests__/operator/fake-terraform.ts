@@ -11,6 +11,7 @@ import { ISSUER, POOL_ID } from './fake-cognito';
 const FAKE_TERRAFORM = `#!/bin/sh
 case "$1 $2" in
   "version -json") echo '{"terraform_version":"1.11.4","platform":"linux_amd64"}' ;;
+  "init -backend=false") echo '- Installed hashicorp/aws v5.100.0 (unauthenticated)' ;;
   "output -json")
     if [ -f terraform-output.json ]; then cat terraform-output.json; exit 0; fi
     echo '╷' >&2
@@ -57,6 +58,8 @@ export interface FakeProject {
   readonly binDir: string;
   /** The fake terraform's path. */
   readonly terraform: string;
+  /** An empty Terraform CLI configuration file, for TF_CLI_CONFIG_FILE. */
+  readonly cliConfig: string;
 }
 
 /**
@@ -80,5 +83,7 @@ export function createFakeProject(stacks: Record<string, Record<string, unknown>
   fs.mkdirSync(binDir);
   const terraform = path.join(binDir, 'terraform');
   fs.writeFileSync(terraform, FAKE_TERRAFORM, { mode: 0o755 });
-  return { dir, binDir, terraform };
+  const cliConfig = path.join(dir, 'terraform.rc');
+  fs.writeFileSync(cliConfig, '');
+  return { dir, binDir, terraform, cliConfig };
 }
