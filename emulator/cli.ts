@@ -9,8 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { findProviderMirror } from '../terraform-check/cli-config';
-import { cliConfigInEffect, mirrorCliConfig } from '../terraform-check/provider-installation';
+import { type MirrorFallback, withMirrorFallback } from '../terraform-check/cli-config';
 import { type Emulator, startEmulator } from './emulator';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
@@ -34,20 +33,6 @@ function port(value: string): number {
     throw new InvalidArgumentError('must be a port number from 0 to 65535 (0 picks a free one)');
   }
   return parsed;
-}
-
-/** The emulator's variables, plus a provider mirror where Terraform has no CLI configuration. */
-function deployEnvironment(emulator: Emulator, scratch: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...emulator.env, CHECKPOINT_DISABLE: '1' };
-  delete env.AWS_PROFILE;
-  if (!cliConfigInEffect(env)) {
-    const mirror = findProviderMirror(env);
-    if (mirror) {
-      env.TF_CLI_CONFIG_FILE = path.join(scratch, 'terraform.rc');
-      fs.writeFileSync(env.TF_CLI_CONFIG_FILE, mirrorCliConfig(mirror));
-    }
-  }
-  return env;
 }
 
 async function start(options: { port: number }): Promise<void> {
@@ -85,6 +70,7 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
 async function demo(): Promise<void> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-demo-'));
   let emulator: Emulator | undefined;
+  let fallback: MirrorFallback | undefined;
   try {
     for (const name of PROJECT_FILES) fs.symlinkSync(path.join(PROJECT_ROOT, name), path.join(scratch, name));
     const cdktfJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdktf.json'), 'utf8'));
@@ -94,7 +80,9 @@ async function demo(): Promise<void> {
 
     emulator = await startEmulator();
     process.stdout.write(`${emulator.banner}\nAWS emulator on ${emulator.url}; scratch project ${scratch}\n`);
-    const env = deployEnvironment(emulator, scratch);
+    const { AWS_PROFILE: _profile, ...inherited } = process.env;
+    fallback = withMirrorFallback({ ...inherited, ...emulator.env, CHECKPOINT_DISABLE: '1' });
+    const env = fallback.env;
 
     step('npm run deploy -- --auto-approve');
     await run('npm', ['run', 'deploy', '--', '--auto-approve'], scratch, env);
@@ -109,6 +97,7 @@ async function demo(): Promise<void> {
     );
     if (left !== 0) process.exitCode = 1;
   } finally {
+    fallback?.dispose();
     await emulator?.stop();
     fs.rmSync(scratch, { recursive: true, force: true });
   }

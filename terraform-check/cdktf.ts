@@ -4,45 +4,35 @@
  * configuration that installs from that mirror. A configuration of your own always wins.
  */
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findProviderMirror } from './cli-config';
-import { cliConfigInEffect, mirrorCliConfig } from './provider-installation';
+import { type MirrorFallback, withMirrorFallback } from './cli-config';
 
 function main(args: readonly string[]): void {
-  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1' };
-  let scratch: string | undefined;
-  if (!cliConfigInEffect(env)) {
-    let mirror: string | undefined;
-    try {
-      mirror = findProviderMirror(env);
-    } catch (error) {
-      process.stderr.write(`error: ${(error as Error).message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    if (mirror) {
-      scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-cdktf-'));
-      env.TF_CLI_CONFIG_FILE = path.join(scratch, 'terraform.rc');
-      fs.writeFileSync(env.TF_CLI_CONFIG_FILE, mirrorCliConfig(mirror));
-      process.stderr.write(
-        `Installing the AWS provider from the mirror ${mirror}: Terraform has no CLI configuration (TF_CLI_CONFIG_FILE or ~/.terraformrc)\n`,
-      );
-    }
+  let fallback: MirrorFallback;
+  try {
+    fallback = withMirrorFallback({ ...process.env, CHECKPOINT_DISABLE: '1' });
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (fallback.mirror) {
+    process.stderr.write(
+      `Installing the AWS provider from the mirror ${fallback.mirror}: Terraform has no CLI configuration (TF_CLI_CONFIG_FILE or ~/.terraformrc)\n`,
+    );
   }
   const cdktf = path.join(__dirname, '..', 'node_modules', '.bin', 'cdktf');
-  const child = spawn(cdktf, args, { stdio: 'inherit', env });
+  const child = spawn(cdktf, args, { stdio: 'inherit', env: fallback.env });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', forward).on('SIGTERM', forward);
-  const cleanUp = () => scratch && fs.rmSync(scratch, { recursive: true, force: true });
   child.on('error', (error) => {
-    cleanUp();
+    fallback.dispose();
     process.stderr.write(`error: cannot run the cdktf CLI (${error.message}): run npm ci first\n`);
     process.exitCode = 1;
   });
   child.on('exit', (code, signal) => {
-    cleanUp();
+    fallback.dispose();
     process.exitCode = code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1);
   });
 }

@@ -72,28 +72,82 @@ export interface CliConfig {
   readonly mirror?: string;
 }
 
+/**
+ * A CLI configuration that installs HashiCorp's providers from `mirror` and any other from its registry,
+ * as the README's air-gapped section shows.
+ */
+export function mirrorCliConfig(mirror: string): string {
+  return [
+    'disable_checkpoint = true',
+    'provider_installation {',
+    '  filesystem_mirror {',
+    `    path    = ${JSON.stringify(mirror)}`,
+    '    include = ["registry.terraform.io/hashicorp/*"]',
+    '  }',
+    '  direct {',
+    '    exclude = ["registry.terraform.io/hashicorp/*"]',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The CLI configuration file Terraform reads: TF_CLI_CONFIG_FILE when it names a file, else
+ * ~/.terraformrc (terraform.rc in %APPDATA% on Windows) when there is one.
+ */
+export function cliConfigInEffect(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const named = env.TF_CLI_CONFIG_FILE;
+  if (named) return fs.existsSync(named) ? named : undefined;
+  const home =
+    process.platform === 'win32'
+      ? path.join(env.APPDATA ?? os.homedir(), 'terraform.rc')
+      : path.join(env.HOME ?? os.homedir(), '.terraformrc');
+  return fs.existsSync(home) ? home : undefined;
+}
+
+export interface MirrorFallback {
+  /** The caller's environment, with TF_CLI_CONFIG_FILE set where the mirror is used. */
+  readonly env: NodeJS.ProcessEnv;
+  /** The mirror used because Terraform had no CLI configuration, if it was. */
+  readonly mirror?: string;
+  /** Removes the CLI configuration written for the mirror. */
+  dispose(): void;
+}
+
+/**
+ * The environment for a deploy: the caller's, and where Terraform has no CLI configuration but a
+ * mirror is at hand (see findProviderMirror), one that installs from it. A configuration of the
+ * user's always wins.
+ */
+export function withMirrorFallback(env: NodeJS.ProcessEnv = process.env): MirrorFallback {
+  const mirror = cliConfigInEffect(env) ? undefined : findProviderMirror(env);
+  if (!mirror) return { env, dispose: () => undefined };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-terraform-rc-'));
+  const file = path.join(dir, 'terraform.rc');
+  fs.writeFileSync(file, mirrorCliConfig(mirror));
+  return {
+    env: { ...env, TF_CLI_CONFIG_FILE: file },
+    mirror,
+    dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 /** Writes a CLI configuration (and its plugin cache) into `dir`. */
 export function writeCliConfig(dir: string, mirror: string | undefined): CliConfig {
-  const lines = ['disable_checkpoint = true'];
+  let text = 'disable_checkpoint = true\n';
   if (mirror) {
     const cache = path.join(dir, 'plugin-cache');
     linkPluginCache(mirror, cache);
-    lines.push(
-      'provider_installation {',
-      '  filesystem_mirror {',
-      `    path    = ${JSON.stringify(mirror)}`,
-      '    include = ["registry.terraform.io/hashicorp/*"]',
-      '  }',
-      '  direct {',
-      '    exclude = ["registry.terraform.io/hashicorp/*"]',
-      '  }',
-      '}',
+    text = [
+      mirrorCliConfig(mirror),
       `plugin_cache_dir = ${JSON.stringify(cache)}`,
       // The copies have no lock file; the cache holds exactly what the mirror holds.
       'plugin_cache_may_break_dependency_lock_file = true',
-    );
+      '',
+    ].join('\n');
   }
   const file = path.join(dir, 'terraform.rc');
-  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  fs.writeFileSync(file, text);
   return { file, mirror };
 }

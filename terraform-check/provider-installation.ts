@@ -40,40 +40,6 @@ export function lockedAwsProvider(file = PROVIDER_LOCK_FILE): LockedProvider {
   return aws;
 }
 
-/**
- * The CLI configuration file Terraform reads: TF_CLI_CONFIG_FILE when it names a file, else
- * ~/.terraformrc (terraform.rc in %APPDATA% on Windows) when there is one.
- */
-export function cliConfigInEffect(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const named = env.TF_CLI_CONFIG_FILE;
-  if (named) return fs.existsSync(named) ? named : undefined;
-  const home =
-    process.platform === 'win32'
-      ? path.join(env.APPDATA ?? os.homedir(), 'terraform.rc')
-      : path.join(env.HOME ?? os.homedir(), '.terraformrc');
-  return fs.existsSync(home) ? home : undefined;
-}
-
-/**
- * A CLI configuration that installs HashiCorp's providers from `mirror` and any other from its registry,
- * as the README's air-gapped section shows.
- */
-export function mirrorCliConfig(mirror: string): string {
-  return [
-    'disable_checkpoint = true',
-    'provider_installation {',
-    '  filesystem_mirror {',
-    `    path    = ${JSON.stringify(mirror)}`,
-    '    include = ["registry.terraform.io/hashicorp/*"]',
-    '  }',
-    '  direct {',
-    '    exclude = ["registry.terraform.io/hashicorp/*"]',
-    '  }',
-    '}',
-    '',
-  ].join('\n');
-}
-
 export type ProviderInstallation =
   | { readonly ok: true; readonly version: string; readonly source: string }
   | { readonly ok: false; readonly version: string; readonly reason: string };

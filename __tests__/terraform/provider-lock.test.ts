@@ -8,9 +8,9 @@ import {
   AWS_PROVIDER,
   checkProviderInstallation,
   lockedAwsProvider,
-  mirrorCliConfig,
   PROVIDER_LOCK_FILE,
 } from '../../terraform-check/provider-installation';
+import { mirrorCliConfig } from '../../terraform-check/cli-config';
 import { synthesizeApp } from '../../terraform-check/synthesize';
 import { runCommand } from '../../terraform-check/terraform';
 import { PROJECT_ROOT } from '../helpers/project';

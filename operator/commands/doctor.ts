@@ -4,15 +4,8 @@
  * command finishes quickly offline.
  */
 import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { findProviderMirror } from '../../terraform-check/cli-config';
-import {
-  checkProviderInstallation,
-  cliConfigInEffect,
-  mirrorCliConfig,
-} from '../../terraform-check/provider-installation';
+import { type MirrorFallback, withMirrorFallback } from '../../terraform-check/cli-config';
+import { checkProviderInstallation } from '../../terraform-check/provider-installation';
 import { findTerraform } from '../../terraform-check/terraform';
 import type { CommandContext } from './command-context';
 
@@ -105,20 +98,13 @@ function checkTerraform(timeoutMs: number): Promise<CheckResult> {
 async function checkAwsProvider(timeoutMs: number): Promise<CheckResult | undefined> {
   const terraform = findTerraform();
   if (!terraform) return undefined; // the Terraform check already says what to do
-  let env: NodeJS.ProcessEnv = process.env;
-  let scratch: string | undefined;
-  let note = '';
+  let fallback: MirrorFallback | undefined;
   try {
-    if (!cliConfigInEffect(env)) {
-      const mirror = findProviderMirror(env);
-      if (mirror) {
-        scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-doctor-'));
-        env = { ...env, TF_CLI_CONFIG_FILE: path.join(scratch, 'terraform.rc') };
-        fs.writeFileSync(env.TF_CLI_CONFIG_FILE!, mirrorCliConfig(mirror));
-        note = `; Terraform has no CLI configuration, so npm run deploy uses the mirror ${mirror}, and npx cdktf needs TF_CLI_CONFIG_FILE (README: Air-gapped networks)`;
-      }
-    }
-    const result = await checkProviderInstallation(terraform, env, timeoutMs);
+    fallback = withMirrorFallback(process.env);
+    const note = fallback.mirror
+      ? `; Terraform has no CLI configuration, so npm run deploy uses the mirror ${fallback.mirror}, and npx cdktf needs TF_CLI_CONFIG_FILE (README: Air-gapped networks)`
+      : '';
+    const result = await checkProviderInstallation(terraform, fallback.env, timeoutMs);
     return result.ok
       ? { mark: '✓', text: `AWS provider hashicorp/aws ${result.version} installs ${result.source}${note}` }
       : {
@@ -131,7 +117,7 @@ async function checkAwsProvider(timeoutMs: number): Promise<CheckResult | undefi
       text: `AWS provider check failed (${firstLine(error)}): check TF_PROVIDER_MIRROR and the Terraform installation`,
     };
   } finally {
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    fallback?.dispose();
   }
 }
 
