@@ -8,6 +8,9 @@ import {
   POOL_ID,
   type SigningKey,
 } from '../operator/fake-cognito';
+import { TEST_TIMEOUT_MS } from '../operator/run-cli';
+
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 const READ = 'm2m-client/read';
 const WRITE = 'm2m-client/write';

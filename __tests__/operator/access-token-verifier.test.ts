@@ -15,6 +15,9 @@ import {
   POOL_ID,
   type SigningKey,
 } from './fake-cognito';
+import { TEST_TIMEOUT_MS } from './run-cli';
+
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 const READ = 'm2m-client/read';
 const WRITE = 'm2m-client/write';

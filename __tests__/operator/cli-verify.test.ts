@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createSigningKey, ISSUER, jwksOf, mintAccessToken, POOL_ID, type SigningKey } from './fake-cognito';
 import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
-import { errorLine, runCli } from './run-cli';
+import { TEST_TIMEOUT_MS, errorLine, runCli } from './run-cli';
+
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 const READ = 'm2m-client/read';
 

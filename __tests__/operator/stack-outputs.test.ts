@@ -8,6 +8,9 @@ import {
   stackOutputValues,
   terraformOutputDocument,
 } from './fake-terraform';
+import { TEST_TIMEOUT_MS } from './run-cli';
+
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 let project: FakeProject;
 
