@@ -23,6 +23,7 @@ import { assertIsJwks, type Jwks, type JwksCache, SimpleJwksCache } from 'aws-jw
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { CognitoAccessTokenPayload } from 'aws-jwt-verify/jwt-model';
 import { AccessTokenRejectedError, InputError, SigningKeysUnavailableError } from './errors';
+import { parseSecureUrl } from './transport-security';
 
 /** The verified claims of a Cognito access token (client_id, scope, exp, iss, sub, ...). */
 export type AccessTokenClaims = CognitoAccessTokenPayload;
@@ -109,7 +110,13 @@ export class AccessTokenVerifier {
     }
     const timeoutMs = options.timeoutMs ?? 5000;
     const jwksUri = options.jwksUri ?? defaults.jwksUri;
-    if (options.jwksUri !== undefined) checkUrl(options.jwksUri);
+    if (options.jwksUri !== undefined) {
+      parseSecureUrl(options.jwksUri, {
+        name: 'JWKS URL',
+        risk: 'whoever sits in between could swap the signing keys and forge tokens',
+        expected: 'https://cognito-idp.<region>.amazonaws.com/<user pool id>/.well-known/jwks.json',
+      });
+    }
 
     this.userPoolId = options.userPoolId;
     this.clientIds = clientIds;
@@ -238,14 +245,6 @@ function unverifiedClaims(token: string): { iss?: string; kid?: string } {
   }
 }
 
-function checkUrl(uri: string): void {
-  try {
-    new URL(uri);
-  } catch {
-    throw new InputError(`JWKS URL "${uri}" is not a URL: expected https://.../.well-known/jwks.json`);
-  }
-}
-
 /** Downloads a JWKS with the global fetch and a time limit, and reports failures in one line. */
 class JwksFetcher implements Fetcher {
   constructor(private readonly timeoutMs: number) {}
@@ -253,7 +252,8 @@ class JwksFetcher implements Fetcher {
   async fetch(uri: string): Promise<ArrayBuffer> {
     let response: Response;
     try {
-      response = await fetch(uri, { signal: AbortSignal.timeout(this.timeoutMs) });
+      // A redirect could lead to plain http or elsewhere; the URL given is the one trusted.
+      response = await fetch(uri, { redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
       if (response.status === 200) return await response.arrayBuffer();
     } catch (error) {
       // Duck-typed: fetch's errors may come from another realm (e.g. under jest), failing instanceof.

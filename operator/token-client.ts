@@ -4,6 +4,7 @@
  */
 import { InputError, TokenEndpointError, TokenRequestError } from './errors';
 import { redactSecrets } from './secret-redaction';
+import { parseSecureUrl } from './transport-security';
 
 /** How long to wait for the token endpoint, unless told otherwise. */
 export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
@@ -258,20 +259,11 @@ export class ClientCredentialsTokenClient {
 
 /** Checks the endpoint is a URL that keeps the secret encrypted in transit. */
 function validateTokenEndpoint(endpoint: string): string {
-  const expected = 'expected https://<domain>.auth.<region>.amazoncognito.com/oauth2/token';
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new InputError(`token endpoint "${endpoint}" is not a URL: ${expected}`);
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || /^127\./.test(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new InputError(
-      `token endpoint ${endpoint} does not use https, so the client secret would travel in clear text: ${expected}`,
-    );
-  }
-  return url.href;
+  return parseSecureUrl(endpoint, {
+    name: 'token endpoint',
+    risk: 'the client secret would travel in clear text',
+    expected: 'https://<domain>.auth.<region>.amazoncognito.com/oauth2/token',
+  }).href;
 }
 
 /** application/x-www-form-urlencoded encoding of one value (space as "+"). */

@@ -15,6 +15,7 @@ import {
   POOL_ID,
   type SigningKey,
 } from './fake-cognito';
+import { startLocalServer } from './local-server';
 import { TEST_TIMEOUT_MS } from './run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
@@ -139,6 +140,16 @@ describe('configuration', () => {
       /JWKS is invalid/,
     );
   });
+
+  test('a JWKS URL with plain http to anything but this machine is an InputError', () => {
+    const options = { userPoolId: POOL_ID, clientIds: ['a'] };
+    expect(() => new AccessTokenVerifier({ ...options, jwksUri: 'http://127.evil.test/jwks.json' })).toThrow(
+      /^JWKS URL http:\/\/127.evil.test\/jwks.json does not use https and 127.evil.test is not this machine/,
+    );
+    expect(new AccessTokenVerifier({ ...options, jwksUri: 'http://[::1]:1/jwks.json' }).keySource).toBe(
+      'http://[::1]:1/jwks.json',
+    );
+  });
 });
 
 describe('with the JWKS fetched over HTTP', () => {
@@ -169,6 +180,25 @@ describe('with the JWKS fetched over HTTP', () => {
 
     expect(claims).toMatchObject({ client_id: 'client-a', scope: WRITE, iss: ISSUER });
     expect(fake.jwksRequests).toBe(1);
+  });
+
+  test('a redirect is not followed: it could lead to plain http', async () => {
+    const target = await startLocalServer((_request, response) => response.end(JSON.stringify(jwksOf(key))));
+    const redirecting = await startLocalServer((_request, response) => {
+      response.writeHead(302, { location: `${target.url}/jwks.json` }).end();
+    });
+    try {
+      const verifier = new AccessTokenVerifier({
+        userPoolId: POOL_ID,
+        clientIds: ['client-a'],
+        jwksUri: `${redirecting.url}/jwks.json`,
+      });
+      await expect(verifier.verify(mintAccessToken(key, 'client-a', [READ]))).rejects.toThrow(
+        /cannot fetch the user pool's signing keys from .* \(HTTP 302\)/,
+      );
+    } finally {
+      await Promise.all([target.close(), redirecting.close()]);
+    }
   });
 
   test('unreachable keys are SigningKeysUnavailableError, not a rejection of the token', async () => {

@@ -5,7 +5,14 @@
 import * as fs from 'node:fs';
 import { createSigningKey, FakeCognito } from './fake-cognito';
 import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
-import { TEST_TIMEOUT_MS, type CliResult, errorLine, runCli } from './run-cli';
+import {
+  type CliResult,
+  errorLine,
+  NETWORK_USED_EXIT_CODE,
+  runCli,
+  TEST_TIMEOUT_MS,
+  WITHOUT_NETWORK,
+} from './run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 
@@ -161,4 +168,29 @@ test.concurrent('terraform missing from PATH exits 2 and says to install it', as
 
   expect(result.code).toBe(2);
   expect(errorLine(result)).toMatch(/terraform not found on PATH.*install Terraform/);
+});
+
+test.concurrent.each([
+  'http://127.evil.test/oauth2/token',
+  'http://127.0.0.1.evil.test/oauth2/token',
+  'http://localhost.evil.test/oauth2/token',
+  'http://0.0.0.0/oauth2/token',
+])('plain http to %s exits 2 before any DNS lookup or connection', async (endpoint) => {
+  const { env } = await setup();
+  const result = checked(
+    await runCli(['token', '--token-endpoint', endpoint], { env: env(), command: WITHOUT_NETWORK }),
+  );
+
+  expect(result.code).toBe(2);
+  expect(errorLine(result)).toMatch(
+    /^error: token endpoint \S+ does not use https and \S+ is not this machine \(127\.0\.0\.0\/8, ::1 or localhost\), so the client secret would travel in clear text: expected https:/,
+  );
+});
+
+test.concurrent('the no-network guard stops a run that does use the network', async () => {
+  const { env } = await setup();
+  const result = checked(await runCli(['token'], { env: env(), command: WITHOUT_NETWORK }));
+
+  expect(result.code).toBe(NETWORK_USED_EXIT_CODE);
+  expect(result.stderr).toMatch(/^network used: connect /);
 });

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createSigningKey, ISSUER, jwksOf, mintAccessToken, POOL_ID, type SigningKey } from './fake-cognito';
 import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
-import { TEST_TIMEOUT_MS, errorLine, runCli } from './run-cli';
+import { errorLine, runCli, TEST_TIMEOUT_MS, WITHOUT_NETWORK } from './run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 
@@ -95,4 +95,19 @@ test.concurrent.each([
 
   expect(result.code).toBe(3);
   expect(errorLine(result)).toMatch(message);
+});
+
+test.concurrent('--jwks-uri with plain http to a host name exits 2 before any network use', async () => {
+  const { key } = setup();
+  const token = mintAccessToken(key, 'client-a', [READ]);
+  const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a'];
+  const jwksUri = 'http://127.evil.test/.well-known/jwks.json';
+  const result = await runCli(['verify', token, ...options, '--jwks-uri', jwksUri], {
+    command: WITHOUT_NETWORK,
+  });
+
+  expect(result.code).toBe(2);
+  expect(errorLine(result)).toBe(
+    `error: JWKS URL ${jwksUri} does not use https and 127.evil.test is not this machine (127.0.0.0/8, ::1 or localhost), so whoever sits in between could swap the signing keys and forge tokens: expected https://cognito-idp.<region>.amazonaws.com/<user pool id>/.well-known/jwks.json`,
+  );
 });

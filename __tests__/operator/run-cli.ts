@@ -69,3 +69,15 @@ export function errorLine(result: CliResult): string {
   expect(result.stdout).toBe('');
   return lines[0];
 }
+
+/** The exit code of a run with WITHOUT_NETWORK that tried to use the network. */
+export const NETWORK_USED_EXIT_CODE = 99;
+
+/** Node's arguments that run the CLI with no network at all (see no-network.ts). */
+export const WITHOUT_NETWORK = [
+  '-r',
+  'sucrase/register/ts',
+  '-r',
+  path.join(__dirname, 'no-network.ts'),
+  path.join(PROJECT_ROOT, 'bin', 'm2m.js'),
+];

@@ -151,7 +151,9 @@ describe('an endpoint with no usable reply', () => {
 describe('inputs', () => {
   test('an http endpoint other than localhost is refused, so the secret never travels in clear text', () => {
     expect(() => client({ tokenEndpoint: 'http://example.com/oauth2/token' })).toThrow(InputError);
-    expect(() => client({ tokenEndpoint: 'http://example.com/oauth2/token' })).toThrow(/does not use https/);
+    expect(() => client({ tokenEndpoint: 'http://127.evil.test/oauth2/token' })).toThrow(
+      /does not use https and 127.evil.test is not this machine/,
+    );
   });
 
   test('a missing client ID or secret, or an endpoint that is no URL, is an InputError', () => {
