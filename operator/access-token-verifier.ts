@@ -24,6 +24,10 @@ import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { CognitoAccessTokenPayload } from 'aws-jwt-verify/jwt-model';
 import { AccessTokenRejectedError, InputError, SigningKeysUnavailableError } from './errors';
 import { parseSecureUrl } from './transport-security';
+import { oneLine } from './untrusted-text';
+
+/** The longest claim (issuer, client, key ID) an error message quotes. */
+const MAX_CLAIM_LENGTH = 100;
 
 /** The verified claims of a Cognito access token (client_id, scope, exp, iss, sub, ...). */
 export type AccessTokenClaims = CognitoAccessTokenPayload;
@@ -138,7 +142,9 @@ export class AccessTokenVerifier {
       try {
         assertIsJwks(options.jwks as Parameters<typeof assertIsJwks>[0]);
       } catch (error) {
-        throw new InputError(`JWKS is invalid (${(error as Error).message}): give the pool's jwks.json`);
+        throw new InputError(
+          `JWKS is invalid (${oneLine((error as Error).message)}): give the pool's jwks.json`,
+        );
       }
       this.verifier.cacheJwks(options.jwks as Jwks);
     }
@@ -162,7 +168,7 @@ export class AccessTokenVerifier {
     if (missing.length > 0) {
       throw new AccessTokenRejectedError(
         'missing-scope',
-        `access token lacks scope ${missing.join(' ')} (it has ${granted.join(' ') || 'no scope'}): request a token with ${missing.length > 1 ? 'these scopes' : 'this scope'} from a client allowed them`,
+        `access token lacks scope ${missing.join(' ')} (it has ${oneLine(granted.join(' ')) || 'no scope'}): request a token with ${missing.length > 1 ? 'these scopes' : 'this scope'} from a client allowed them`,
         missing,
       );
     }
@@ -172,13 +178,14 @@ export class AccessTokenVerifier {
   private describeRejection(error: unknown, token: string): Error {
     if (error instanceof SigningKeysUnavailableError) return error;
     if (!(error instanceof JwtBaseError)) return error as Error;
+    // Claims are the sender's words, unverified: bounded and sanitized before they are quoted.
     const claims = unverifiedClaims(token);
-    const kid = claims.kid ? `key ${claims.kid}` : 'its key';
+    const kid = claims.kid ? `key ${oneLine(claims.kid, MAX_CLAIM_LENGTH)}` : 'its key';
     const reject = (problem: ConstructorParameters<typeof AccessTokenRejectedError>[0], message: string) =>
       new AccessTokenRejectedError(problem, message);
 
     if (error instanceof JwtParseError || error instanceof JwtWithoutValidKidError) {
-      const reason = error.message.split(': ')[0];
+      const reason = oneLine(error.message.split(': ')[0]);
       return reject(
         'malformed',
         `not a valid JWT (${reason}): pass the access_token value from the token endpoint`,
@@ -188,7 +195,7 @@ export class AccessTokenVerifier {
       // An issuer the verifier has no configuration for surfaces as a ParameterValidationError.
       return reject(
         'wrong-issuer',
-        `access token was issued by ${claims.iss ?? 'nobody (no iss claim)'}, not by user pool ${this.userPoolId} (${this.issuer}): check the user pool ID`,
+        `access token was issued by ${claims.iss === undefined ? 'nobody (no iss claim)' : oneLine(claims.iss, MAX_CLAIM_LENGTH)}, not by user pool ${this.userPoolId} (${this.issuer}): check the user pool ID`,
       );
     }
     if (error instanceof JwtExpiredError) {
@@ -199,12 +206,15 @@ export class AccessTokenVerifier {
       );
     }
     if (error instanceof JwtNotBeforeError) {
-      return reject('not-yet-valid', `access token is not valid yet (${error.message}): check the clocks`);
+      return reject(
+        'not-yet-valid',
+        `access token is not valid yet (${oneLine(error.message)}): check the clocks`,
+      );
     }
     if (error instanceof CognitoJwtInvalidClientIdError) {
       return reject(
         'wrong-client',
-        `access token belongs to client ${String(error.failedAssertion.actual ?? 'none')}, which is not accepted (accepted: ${this.clientIds.join(', ')}): check the client IDs`,
+        `access token belongs to client ${oneLine(String(error.failedAssertion.actual ?? 'none'), MAX_CLAIM_LENGTH)}, which is not accepted (accepted: ${this.clientIds.join(', ')}): check the client IDs`,
       );
     }
     if (error instanceof CognitoJwtInvalidTokenUseError) {
@@ -225,10 +235,10 @@ export class AccessTokenVerifier {
     }
     if (error instanceof JwksValidationError) {
       return new SigningKeysUnavailableError(
-        `signing keys from ${this.keySource} are not a JWKS (${error.message}): check the JWKS URL`,
+        `signing keys from ${this.keySource} are not a JWKS (${oneLine(error.message)}): check the JWKS URL`,
       );
     }
-    return reject('invalid', `access token is invalid (${error.message})`);
+    return reject('invalid', `access token is invalid (${oneLine(error.message)})`);
   }
 }
 
@@ -261,7 +271,7 @@ class JwksFetcher implements Fetcher {
       const reason =
         failure?.name === 'TimeoutError'
           ? `no reply within ${this.timeoutMs / 1000} s`
-          : (failure?.cause?.code ?? String(error));
+          : oneLine(failure?.cause?.code ?? String(error));
       throw new SigningKeysUnavailableError(
         `cannot fetch the user pool's signing keys from ${uri} (${reason}): check your network, or verify offline with a saved jwks.json`,
       );

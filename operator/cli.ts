@@ -14,6 +14,13 @@ import {
   TokenRequestError,
 } from './errors';
 import { SecretRedactor } from './secret-redaction';
+import { oneLine, sanitizeForTerminal } from './untrusted-text';
+
+/**
+ * The longest error line: its parts from outside are bounded where they are quoted, this is the
+ * last bound.
+ */
+const MAX_ERROR_LENGTH = 2000;
 
 /** Exit codes, so scripts can tell a typo from an outage. */
 export const EXIT_CODES = {
@@ -75,6 +82,11 @@ function buildProgram(redactor: SecretRedactor): Command {
     .addOption(new Option('--debug', 'print the stack trace of an error').env('M2M_DEBUG'))
     // Usage errors exit 2 (see EXIT_CODES); commander has already printed the message.
     .exitOverride()
+    // Set before the subcommands are added, which inherit it; an argument may hold anything.
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(sanitizeForTerminal(text, { multiline: true })),
+      writeErr: (text) => process.stderr.write(sanitizeForTerminal(text, { multiline: true })),
+    })
     .addHelpText(
       'after',
       `
@@ -98,7 +110,8 @@ Examples:
       options,
       fromEnvironment,
       redactor,
-      print: (text) => process.stdout.write(redactor.redact(text)),
+      // All data passes here: nothing a server or token put in it can drive the terminal.
+      print: (text) => process.stdout.write(redactor.redact(sanitizeForTerminal(text, { multiline: true }))),
     };
   };
 
@@ -219,9 +232,10 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     const message = error instanceof Error ? error.message : String(error);
     const hint = exitCodeFor(error) === EXIT_CODES.failure ? ' (run with --debug for details)' : '';
-    process.stderr.write(`error: ${redactor.redact(message.replace(/\s+/g, ' ').trim())}${hint}\n`);
+    const line = oneLine(message, MAX_ERROR_LENGTH, (text) => redactor.redact(text));
+    process.stderr.write(`error: ${line}${hint}\n`);
     if (program.opts().debug && error instanceof Error && error.stack) {
-      process.stderr.write(`${redactor.redact(error.stack)}\n`);
+      process.stderr.write(`${redactor.redact(sanitizeForTerminal(error.stack, { multiline: true }))}\n`);
     }
     exit(exitCodeFor(error));
   }

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { StackOutputsError } from './errors';
+import { oneLine } from './untrusted-text';
 
 /** The outputs M2mAuthStack defines, typed; names follow the stack's snake_case output names. */
 export interface StackOutputs {
@@ -254,7 +255,7 @@ function terraformError(stderr: string): string {
     .map((line) => line.replace(/^[\s│╷╵]+/, '').trim())
     .filter(Boolean);
   const error = lines.find((line) => line.startsWith('Error:')) ?? lines[0] ?? 'no message';
-  return error.replace(/^Error:\s*/, '').slice(0, 200);
+  return oneLine(error.replace(/^Error:\s*/, ''));
 }
 
 function parseJson(stackName: string, text: string): unknown {

@@ -5,6 +5,7 @@
 import { InputError, TokenEndpointError, TokenRequestError } from './errors';
 import { redactSecrets } from './secret-redaction';
 import { parseSecureUrl } from './transport-security';
+import { MAX_QUOTED_LENGTH, oneLine } from './untrusted-text';
 
 /** How long to wait for the token endpoint, unless told otherwise. */
 export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
@@ -174,7 +175,8 @@ export class ClientCredentialsTokenClient {
     const reply = parseJsonObject(text);
 
     if (response.status >= 500) {
-      const code = typeof reply?.error === 'string' ? `, error ${reply.error}` : '';
+      const code =
+        typeof reply?.error === 'string' ? `, error ${this.quote(reply.error, MAX_ERROR_CODE_LENGTH)}` : '';
       throw new TokenEndpointError(
         'server-error',
         `token endpoint ${this.tokenEndpoint} failed with HTTP ${response.status}${code}: the service or a proxy in between has a problem; retry later`,
@@ -193,17 +195,20 @@ export class ClientCredentialsTokenClient {
       };
     }
     if (!response.ok && typeof reply?.error === 'string') {
-      const description = typeof reply.error_description === 'string' ? reply.error_description : '';
+      // The server's words, bounded and sanitized: they end up on terminals and in logs.
+      const code = this.quote(reply.error, MAX_ERROR_CODE_LENGTH);
+      const description =
+        typeof reply.error_description === 'string' ? this.quote(reply.error_description) : '';
       throw new TokenRequestError(
-        reply.error,
+        code,
         response.status,
-        this.redact(this.describeOAuthError(reply.error, description, scopes)),
+        this.redact(this.describeOAuthError(code, description, scopes)),
       );
     }
     throw new TokenEndpointError(
       'unexpected-reply',
       this.redact(
-        `token endpoint ${this.tokenEndpoint} replied HTTP ${response.status} with ${describeBody(response, text, reply)}, not a token response: check the URL is the user pool's https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`,
+        `token endpoint ${this.tokenEndpoint} replied HTTP ${response.status} with ${this.describeBody(response, text, reply)}, not a token response: check the URL is the user pool's https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`,
       ),
       response.status,
     );
@@ -216,7 +221,7 @@ export class ClientCredentialsTokenClient {
   }
 
   private describeOAuthError(code: string, description: string, scopes: readonly string[]): string {
-    const detail = oneLine(description ? `${code}: ${description}` : code);
+    const detail = description ? `${code}: ${description}` : code;
     const requested = scopes.length > 0 ? `"${scopes.join(' ')}"` : "the client's default scopes";
     switch (code) {
       case 'invalid_client':
@@ -243,7 +248,10 @@ export class ClientCredentialsTokenClient {
         `no reply from token endpoint ${this.tokenEndpoint} within ${this.timeoutMs / 1000} s: check the URL and your network, or allow more time`,
       );
     }
-    const reason = describeNetworkFailure(failure?.cause?.code, failure?.cause?.message ?? String(error));
+    const reason = describeNetworkFailure(
+      failure?.cause?.code,
+      this.quote(failure?.cause?.message ?? String(error)),
+    );
     return new TokenEndpointError(
       'unreachable',
       this.redact(
@@ -252,10 +260,30 @@ export class ClientCredentialsTokenClient {
     );
   }
 
+  /** What the reply was, in a few words, for when it is not a token response. */
+  private describeBody(response: Response, text: string, reply: Record<string, unknown> | undefined): string {
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get('location');
+      return `a redirect to ${location === null ? 'nowhere' : this.quote(location)}`;
+    }
+    if (reply) return 'JSON without access_token';
+    if (text.trim() === '') return 'an empty body';
+    const type = response.headers.get('content-type')?.split(';')[0];
+    return `a ${type ? this.quote(type, 60) : 'no content type'} body ("${this.quote(text, 60)}")`;
+  }
+
+  /** Text from the server or the network, as one bounded, sanitized line with the secret masked. */
+  private quote(text: string, maxLength = MAX_QUOTED_LENGTH): string {
+    return oneLine(text, maxLength, (line) => this.redact(line));
+  }
+
   private redact(text: string): string {
     return redactSecrets(text, [this.clientSecret, this.basicAuthorization().slice('Basic '.length)]);
   }
 }
+
+/** An OAuth error code is a short ASCII word (RFC 6749 5.2); longer ones are cut. */
+const MAX_ERROR_CODE_LENGTH = 64;
 
 /** Checks the endpoint is a URL that keeps the secret encrypted in transit. */
 function validateTokenEndpoint(endpoint: string): string {
@@ -282,17 +310,6 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
-function describeBody(response: Response, text: string, reply: Record<string, unknown> | undefined): string {
-  if (response.status >= 300 && response.status < 400) {
-    return `a redirect to ${response.headers.get('location') ?? 'nowhere'}`;
-  }
-  if (reply) return 'JSON without access_token';
-  if (text.trim() === '') return 'an empty body';
-  const type = response.headers.get('content-type')?.split(';')[0] ?? 'no content type';
-  const preview = oneLine(text).slice(0, 60);
-  return `a ${type} body ("${preview}${text.length > 60 ? '...' : ''}")`;
-}
-
 function describeNetworkFailure(code: string | undefined, message: string): string {
   switch (code) {
     case 'ECONNREFUSED':
@@ -307,10 +324,6 @@ function describeNetworkFailure(code: string | undefined, message: string): stri
     case 'UND_ERR_CONNECT_TIMEOUT':
       return 'connection timed out';
     default:
-      return code ? `${code}: ${oneLine(message)}` : oneLine(message);
+      return code ? `${oneLine(code, MAX_ERROR_CODE_LENGTH)}: ${message}` : message;
   }
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }

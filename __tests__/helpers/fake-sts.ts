@@ -14,11 +14,19 @@ export interface StsRequest {
   readonly authorization?: string;
 }
 
+export interface FakeStsOptions {
+  /**
+   * The caller it reports, written into the XML as is (so a test can make it hostile).
+   * @default FAKE_CALLER
+   */
+  readonly caller?: { readonly account: string; readonly arn: string };
+}
+
 /**
  * A local stand-in for AWS STS that answers GetCallerIdentity, so the AWS provider or SDK can start
  * with dummy credentials and no network: point AWS_ENDPOINT_URL_STS at `url`.
  */
-export async function startFakeSts() {
+export async function startFakeSts({ caller = FAKE_CALLER }: FakeStsOptions = {}) {
   const requests: StsRequest[] = [];
   const server = http.createServer((request, response) => {
     let body = '';
@@ -29,7 +37,7 @@ export async function startFakeSts() {
       response.writeHead(200, { 'content-type': 'text/xml' });
       response.end(
         '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
-          `<Arn>${FAKE_CALLER.arn}</Arn><UserId>AIDACKCEVSQ6C2EXAMPLE</UserId><Account>${FAKE_CALLER.account}</Account>` +
+          `<Arn>${caller.arn}</Arn><UserId>AIDACKCEVSQ6C2EXAMPLE</UserId><Account>${caller.account}</Account>` +
           '</GetCallerIdentityResult><ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId>' +
           '</ResponseMetadata></GetCallerIdentityResponse>',
       );

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { FAKE_CALLER, startFakeSts } from '../helpers/fake-sts';
 import { closedPort } from './fake-cognito';
 import { createFakeProject, type FakeProject } from './fake-terraform';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
 import { TEST_TIMEOUT_MS, runCli } from './run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
@@ -114,3 +115,30 @@ test.concurrent(
     expect(result.code).toBe(1);
   },
 );
+
+test.concurrent('an STS reply with escape sequences and a huge ARN is shown bounded and clean', async () => {
+  const { project } = await setup();
+  const sts = await startFakeSts({
+    caller: {
+      account: `1234${ALL_HOSTILE}`,
+      arn: `arn:aws:iam::1:user/${ALL_HOSTILE}${'x'.repeat(100_000)}`,
+    },
+  });
+  try {
+    const result = await runCli(['doctor', '--timeout', '60'], {
+      env: { ...credentials, AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_STS: sts.url },
+      path: `${project.binDir}:/usr/bin:/bin`,
+    });
+
+    expect(sts.requests).toHaveLength(1);
+    expect(result.stdout.replace(/\n/g, '')).not.toMatch(TERMINAL_ACTIVE);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[4]).toMatch(
+      /^✓ AWS credentials valid: account 1234.{1,20} \(arn:aws:iam::1:user\/.+\.\.\.\)$/,
+    );
+    expect(lines[4].length).toBeLessThan(2200);
+  } finally {
+    await sts.close();
+  }
+});

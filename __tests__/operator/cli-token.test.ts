@@ -5,6 +5,8 @@
 import * as fs from 'node:fs';
 import { createSigningKey, FakeCognito } from './fake-cognito';
 import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
+import { startLocalServer } from './local-server';
 import {
   type CliResult,
   errorLine,
@@ -193,4 +195,65 @@ test.concurrent('the no-network guard stops a run that does use the network', as
 
   expect(result.code).toBe(NETWORK_USED_EXIT_CODE);
   expect(result.stderr).toMatch(/^network used: connect /);
+});
+
+describe('text from the server cannot drive the terminal', () => {
+  const hostileServer = (status: number, reply: object) =>
+    startLocalServer((request, response) => {
+      request.resume();
+      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
+    });
+
+  test.concurrent(
+    '--json: every field escaped, and the JSON still parses to what the server sent',
+    async () => {
+      const reply = {
+        access_token: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
+        expires_in: 3600,
+        token_type: 'Bearer',
+        [`note${ALL_HOSTILE}`]: ALL_HOSTILE,
+        nested: [ALL_HOSTILE, { deeper: ALL_HOSTILE }],
+      };
+      const server = await hostileServer(200, reply);
+      try {
+        const env = {
+          M2M_TOKEN_ENDPOINT: `${server.url}/oauth2/token`,
+          M2M_CLIENT_ID: 'c',
+          M2M_CLIENT_SECRET: SECRET,
+        };
+        const result = checked(await runCli(['token', '--json'], { env }));
+
+        expect(result.code).toBe(0);
+        expect(result.stdout.replace(/\n/g, '')).not.toMatch(TERMINAL_ACTIVE);
+        expect(JSON.parse(result.stdout)).toEqual(reply);
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  test.concurrent('an error_description with escape sequences: one clean line on stderr', async () => {
+    const server = await hostileServer(400, {
+      error: `invalid_client${ALL_HOSTILE}`,
+      error_description: `${ALL_HOSTILE}${'x'.repeat(50_000)}`,
+    });
+    try {
+      const env = {
+        M2M_TOKEN_ENDPOINT: `${server.url}/oauth2/token`,
+        M2M_CLIENT_ID: 'c',
+        M2M_CLIENT_SECRET: SECRET,
+      };
+      const result = checked(await runCli(['token'], { env }));
+
+      expect(result.code).toBe(3);
+      const line = errorLine(result);
+      expect(line).not.toMatch(TERMINAL_ACTIVE);
+      expect(line.length).toBeLessThan(1000);
+      expect(line).toMatch(
+        /^error: token endpoint refused the request \(invalid_client.*: check the client's settings/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createSigningKey, ISSUER, jwksOf, mintAccessToken, POOL_ID, type SigningKey } from './fake-cognito';
 import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
 import { errorLine, runCli, TEST_TIMEOUT_MS, WITHOUT_NETWORK } from './run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
@@ -109,5 +110,45 @@ test.concurrent('--jwks-uri with plain http to a host name exits 2 before any ne
   expect(result.code).toBe(2);
   expect(errorLine(result)).toBe(
     `error: JWKS URL ${jwksUri} does not use https and 127.evil.test is not this machine (127.0.0.0/8, ::1 or localhost), so whoever sits in between could swap the signing keys and forge tokens: expected https://cognito-idp.<region>.amazonaws.com/<user pool id>/.well-known/jwks.json`,
+  );
+});
+
+describe('text from a token cannot drive the terminal', () => {
+  test.concurrent('claims with escape sequences are printed escaped, and parse back unchanged', async () => {
+    const { key, jwksFile } = setup();
+    const hostile = { sub: ALL_HOSTILE, [`custom${ALL_HOSTILE}`]: [ALL_HOSTILE, { deeper: ALL_HOSTILE }] };
+    const token = mintAccessToken(key, 'client-a', [READ], hostile);
+    const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a', '--jwks-file', jwksFile];
+    const result = await runCli(['verify', token, ...options]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout.replace(/\n/g, '')).not.toMatch(TERMINAL_ACTIVE);
+    expect(JSON.parse(result.stdout)).toMatchObject(hostile);
+  });
+
+  test.concurrent.each([
+    [
+      'iss',
+      { iss: `${ALL_HOSTILE}${'x'.repeat(20_000)}` },
+      /^error: access token was issued by .{1,120}, not by user pool/,
+    ],
+    [
+      'client_id',
+      { client_id: `${ALL_HOSTILE}${'x'.repeat(20_000)}` },
+      /^error: access token belongs to client .{1,120}, which is not accepted/,
+    ],
+  ] as const)(
+    'a rejected token quotes its %s bounded, in one clean line',
+    async (_claim, claims, message) => {
+      const { key, jwksFile } = setup();
+      const token = mintAccessToken(key, 'client-a', [READ], claims);
+      const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a', '--jwks-file', jwksFile];
+      const result = await runCli(['verify', token, ...options]);
+
+      expect(result.code).toBe(3);
+      const line = errorLine(result);
+      expect(line).not.toMatch(TERMINAL_ACTIVE);
+      expect(line).toMatch(message);
+    },
   );
 });

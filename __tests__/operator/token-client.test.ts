@@ -2,6 +2,8 @@ import { ClientCredentialsTokenClient, type ClientCredentialsTokenClientOptions 
 import { InputError, TokenEndpointError, TokenRequestError } from '../../operator/errors';
 import { refreshMarginMs } from '../../operator/token-client';
 import { closedPort, createSigningKey, FakeCognito, type Scenario } from './fake-cognito';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
+import { startLocalServer } from './local-server';
 import { TEST_TIMEOUT_MS } from './run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
@@ -207,5 +209,48 @@ describe('the cache', () => {
     await failure(tokens.getToken());
 
     expect(fake.tokenRequests).toHaveLength(2);
+  });
+});
+
+describe('text from the server reaches messages bounded and sanitized', () => {
+  const LONG = 'x'.repeat(100_000);
+  // Header values are latin1: HTTP lets C1 controls (8-bit CSI, OSC, ST) through where ESC cannot go.
+  const C1 = '\u009b2J\u009d0;title\u009c\u0085\u0090q\u009c';
+  test.each([
+    [
+      'an OAuth error',
+      400,
+      { 'content-type': 'application/json' },
+      { error: `invalid_client${ALL_HOSTILE}`, error_description: `${ALL_HOSTILE}${LONG}` },
+    ],
+    [
+      'an OAuth error with the secret at the cut',
+      400,
+      { 'content-type': 'application/json' },
+      { error: 'invalid_request', error_description: `${'y'.repeat(177)}${SECRET}` },
+    ],
+    [
+      'a 5xx with an error code',
+      503,
+      { 'content-type': 'application/json' },
+      { error: `${ALL_HOSTILE}${LONG}` },
+    ],
+    ['a body that is not JSON', 200, { 'content-type': `text/html${C1}` }, `${ALL_HOSTILE}${LONG}`],
+    ['a redirect', 302, { location: `https://evil.test/${C1}${'x'.repeat(7000)}` }, ''],
+  ] as const)('%s', async (_name, status, headers, body) => {
+    const server = await startLocalServer((request, response) => {
+      request.resume();
+      response.writeHead(status, headers);
+      response.end(typeof body === 'string' ? body : JSON.stringify(body));
+    });
+    try {
+      const error = await failure(client({ tokenEndpoint: `${server.url}/oauth2/token` }).getToken());
+      expect(error.message).not.toMatch(TERMINAL_ACTIVE);
+      expect(error.message.length).toBeLessThan(1000);
+      expect(error.message).not.toContain(SECRET.slice(0, 6));
+      if (error instanceof TokenRequestError) expect(error.error).not.toMatch(TERMINAL_ACTIVE);
+    } finally {
+      await server.close();
+    }
   });
 });

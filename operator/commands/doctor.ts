@@ -4,6 +4,7 @@
  * command finishes quickly offline.
  */
 import { execFile } from 'node:child_process';
+import { oneLine } from '../untrusted-text';
 import type { CommandContext } from './command-context';
 
 export interface DoctorCommandOptions {
@@ -68,7 +69,7 @@ function checkTerraform(timeoutMs: number): Promise<CheckResult> {
         if (error || !version) {
           return resolve({
             mark: '✗',
-            text: `terraform version failed (${error?.killed ? 'timed out' : (error?.message.split('\n')[0] ?? 'no version printed')}): check the Terraform installation`,
+            text: `terraform version failed (${error?.killed ? 'timed out' : error ? firstLine(error) : 'no version printed'}): check the Terraform installation`,
           });
         }
         if (!atLeast(version, MINIMUM_TERRAFORM_FOR_S3_LOCKING)) {
@@ -86,7 +87,7 @@ function checkTerraform(timeoutMs: number): Promise<CheckResult> {
 function terraformVersion(stdout: string): string | undefined {
   try {
     const version = (JSON.parse(stdout) as { terraform_version?: unknown }).terraform_version;
-    if (typeof version === 'string') return version;
+    if (typeof version === 'string') return oneLine(version, 64);
   } catch {
     // Terraform before 0.13 has no -json; read "Terraform v0.12.31".
   }
@@ -155,7 +156,10 @@ async function checkAws(timeoutMs: number): Promise<CheckResult[]> {
       client.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(timeoutMs) }),
       timeoutMs,
     );
-    results.push({ mark: '✓', text: `AWS credentials valid: account ${identity.Account} (${identity.Arn})` });
+    // Whatever answers at the STS endpoint wrote these: bounded and sanitized like any outside text.
+    const account = oneLine(String(identity.Account), 20);
+    const arn = oneLine(String(identity.Arn), 2048);
+    results.push({ mark: '✓', text: `AWS credentials valid: account ${account} (${arn})` });
   } catch (error) {
     results.push({ mark: '✗', text: describeStsFailure(error, endpoint, seconds) });
   }
@@ -182,12 +186,13 @@ function describeStsFailure(error: unknown, endpoint: string, seconds: number): 
     return `AWS unreachable: no reply from STS (${endpoint}) within ${seconds} s: check your network or proxy`;
   }
   if (status === undefined) {
-    return `AWS unreachable: cannot connect to STS (${endpoint}, ${e.code ?? e.name ?? 'network error'}): check your network or proxy`;
+    return `AWS unreachable: cannot connect to STS (${endpoint}, ${oneLine(e.code ?? e.name ?? 'network error', 64)}): check your network or proxy`;
   }
-  if (status === 403 || status === 401 || /Token|Signature|AccessDenied/.test(e.name ?? '')) {
-    return `AWS rejected the credentials (${e.name}: ${firstLine(error)}): refresh them (aws sso login) or replace the keys`;
+  const name = oneLine(e.name ?? 'error', 64);
+  if (status === 403 || status === 401 || /Token|Signature|AccessDenied/.test(name)) {
+    return `AWS rejected the credentials (${name}: ${firstLine(error)}): refresh them (aws sso login) or replace the keys`;
   }
-  return `STS GetCallerIdentity failed (HTTP ${status}, ${e.name}: ${firstLine(error)}): retry later`;
+  return `STS GetCallerIdentity failed (HTTP ${status}, ${name}: ${firstLine(error)}): retry later`;
 }
 
 class TimedOut extends Error {}
@@ -207,7 +212,8 @@ function atLeast(version: string, minimum: readonly [number, number]): boolean {
   return major > minimum[0] || (major === minimum[0] && minor >= minimum[1]);
 }
 
+/** The first line of an error's message, which may quote a server: bounded and sanitized. */
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0].trim().slice(0, 200);
+  return oneLine(message.split('\n')[0]);
 }

@@ -2,6 +2,7 @@
 import { InputError, TokenRequestError } from '../errors';
 import type { StackClient, StackOutputs } from '../stack-outputs';
 import { ClientCredentialsTokenClient } from '../token-client';
+import { jsonForTerminal } from '../untrusted-text';
 import { type CommandContext, resolveOption } from './command-context';
 
 export interface TokenCommandOptions {
@@ -75,5 +76,5 @@ export async function runTokenCommand(context: CommandContext<TokenCommandOption
     }
     throw error;
   });
-  context.print(options.json ? `${JSON.stringify(token.response, null, 2)}\n` : `${token.accessToken}\n`);
+  context.print(options.json ? `${jsonForTerminal(token.response)}\n` : `${token.accessToken}\n`);
 }

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import { AccessTokenVerifier } from '../access-token-verifier';
 import { InputError } from '../errors';
+import { jsonForTerminal } from '../untrusted-text';
 import { type CommandContext, resolveOption } from './command-context';
 
 export interface VerifyCommandOptions {
@@ -60,7 +61,7 @@ export async function runVerifyCommand(
     timeoutMs: options.timeout * 1000,
   });
   const claims = await verifier.verify(token);
-  context.print(`${JSON.stringify(claims, null, 2)}\n`);
+  context.print(`${jsonForTerminal(claims)}\n`);
 }
 
 /** The token from the argument, from stdin for "-", or from M2M_TOKEN. */
