@@ -23,6 +23,7 @@ import { assertIsJwks, type Jwks, type JwksCache, SimpleJwksCache } from 'aws-jw
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { CognitoAccessTokenPayload } from 'aws-jwt-verify/jwt-model';
 import { AccessTokenRejectedError, InputError, SigningKeysUnavailableError } from './errors';
+import { checkTimeoutMs, MAX_GRACE_SECONDS } from './limits';
 import { parseSecureUrl } from './transport-security';
 import { oneLine } from './untrusted-text';
 
@@ -53,12 +54,12 @@ export interface AccessTokenVerifierOptions {
    */
   readonly jwksUri?: string;
   /**
-   * How long one JWKS download may take, in milliseconds.
+   * How long one JWKS download may take, in milliseconds: 1 to 600000.
    * @default 5000
    */
   readonly timeoutMs?: number;
   /**
-   * Seconds a token is still accepted after its exp, for clocks that disagree.
+   * Seconds a token is still accepted after its exp, for clocks that disagree: 0 to 300.
    * @default 0
    */
   readonly graceSeconds?: number;
@@ -112,7 +113,14 @@ export class AccessTokenVerifier {
     if (clientIds.length === 0) {
       throw new InputError('no client ID to accept: give the app client IDs whose tokens are accepted');
     }
-    const timeoutMs = options.timeoutMs ?? 5000;
+    const timeoutMs = checkTimeoutMs('timeoutMs', options.timeoutMs ?? 5000);
+    const graceSeconds = options.graceSeconds ?? 0;
+    // NaN would pass aws-jwt-verify's expiry check for every token.
+    if (!(graceSeconds >= 0 && graceSeconds <= MAX_GRACE_SECONDS)) {
+      throw new InputError(
+        `graceSeconds ${graceSeconds} is out of range: give a number of seconds from 0 to ${MAX_GRACE_SECONDS}`,
+      );
+    }
     const jwksUri = options.jwksUri ?? defaults.jwksUri;
     if (options.jwksUri !== undefined) {
       parseSecureUrl(options.jwksUri, {
@@ -132,12 +140,7 @@ export class AccessTokenVerifier {
     const fetchingCache = new SimpleJwksCache({ fetcher: new JwksFetcher(timeoutMs) });
     const jwksCache =
       options.jwksUri === undefined ? fetchingCache : new FixedUriJwksCache(options.jwksUri, fetchingCache);
-    this.verifier = createCognitoVerifier(
-      options.userPoolId,
-      clientIds,
-      options.graceSeconds ?? 0,
-      jwksCache,
-    );
+    this.verifier = createCognitoVerifier(options.userPoolId, clientIds, graceSeconds, jwksCache);
     if (options.jwks !== undefined) {
       try {
         assertIsJwks(options.jwks as Parameters<typeof assertIsJwks>[0]);
@@ -161,6 +164,13 @@ export class AccessTokenVerifier {
       claims = this.offline ? this.verifier.verifySync(token) : await this.verifier.verify(token);
     } catch (error) {
       throw this.describeRejection(error, token);
+    }
+    // aws-jwt-verify checks exp only when there is one; a token without it would be valid for ever.
+    if (typeof claims.exp !== 'number') {
+      throw new AccessTokenRejectedError(
+        'no-expiry',
+        'access token has no exp claim, so it would never expire: accept only tokens from the user pool, which always sets exp',
+      );
     }
     const granted = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
     const required = [...new Set([...this.requiredScopes, ...(options.requiredScopes ?? [])])];

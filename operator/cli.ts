@@ -13,6 +13,7 @@ import {
   TokenEndpointError,
   TokenRequestError,
 } from './errors';
+import { MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, secondsToMs } from './limits';
 import { SecretRedactor } from './secret-redaction';
 import { oneLine, sanitizeForTerminal } from './untrusted-text';
 
@@ -48,10 +49,14 @@ function exitCodeFor(error: unknown): number {
   return EXIT_CODES.failure;
 }
 
-function positiveSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!(seconds > 0 && Number.isFinite(seconds))) {
-    throw new InvalidArgumentError('must be a positive number of seconds');
+/** A time limit in seconds, within what the timers can count (see MAX_TIMEOUT_MS). */
+function timeoutSeconds(value: string): number {
+  const seconds = value.trim() === '' ? NaN : Number(value);
+  const ms = secondsToMs(seconds);
+  if (!(ms >= MIN_TIMEOUT_MS && ms <= MAX_TIMEOUT_MS)) {
+    throw new InvalidArgumentError(
+      `must be a number of seconds from ${MIN_TIMEOUT_MS / 1000} to ${MAX_TIMEOUT_MS / 1000}`,
+    );
   }
   return seconds;
 }
@@ -147,7 +152,7 @@ Examples:
     .addOption(projectDirOption())
     .addOption(
       new Option('--timeout <seconds>', 'how long to wait for the token endpoint')
-        .argParser(positiveSeconds)
+        .argParser(timeoutSeconds)
         .default(10),
     )
     .option('--json', 'print the whole token response (access_token, expires_in, token_type) as JSON')
@@ -185,7 +190,7 @@ Examples:
     .addOption(projectDirOption())
     .addOption(
       new Option('--timeout <seconds>', 'how long to wait for the signing keys')
-        .argParser(positiveSeconds)
+        .argParser(timeoutSeconds)
         .default(5),
     )
     .action(async (token: string | undefined, _options, command: Command) => {
@@ -200,7 +205,7 @@ Examples:
     )
     .addOption(
       new Option('--timeout <seconds>', 'how long each AWS step may take')
-        .argParser(positiveSeconds)
+        .argParser(timeoutSeconds)
         .default(4),
     )
     .action(async (_options, command: Command) => {

@@ -3,6 +3,7 @@
  * cache, as Cognito's token-endpoint documentation describes the request.
  */
 import { InputError, TokenEndpointError, TokenRequestError } from './errors';
+import { checkTimeoutMs, MAX_EXPIRES_IN_SECONDS } from './limits';
 import { redactSecrets } from './secret-redaction';
 import { parseSecureUrl } from './transport-security';
 import { MAX_QUOTED_LENGTH, oneLine } from './untrusted-text';
@@ -26,7 +27,7 @@ export interface ClientCredentialsTokenClientOptions {
    */
   readonly scopes?: readonly string[];
   /**
-   * How long one token request may take, in milliseconds, reading the reply included.
+   * How long one token request may take, in milliseconds, reading the reply included: 1 to 600000.
    * @default 10000
    */
   readonly timeoutMs?: number;
@@ -98,10 +99,7 @@ export class ClientCredentialsTokenClient {
     this.tokenEndpoint = validateTokenEndpoint(options.tokenEndpoint);
     if (!options.clientId) throw new InputError('client ID is empty: pass the app client ID');
     if (!options.clientSecret) throw new InputError('client secret is empty: pass the app client secret');
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
-    if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
-      throw new InputError(`timeout ${timeoutMs} ms is invalid: must be a positive number`);
-    }
+    const timeoutMs = checkTimeoutMs('timeoutMs', options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS);
     this.clientId = options.clientId;
     this.clientSecret = options.clientSecret;
     this.defaultScopes = normalizeScopes(options.scopes);
@@ -184,15 +182,7 @@ export class ClientCredentialsTokenClient {
       );
     }
     if (response.ok && typeof reply?.access_token === 'string' && reply.access_token) {
-      const expiresIn = Number(reply.expires_in);
-      return {
-        accessToken: reply.access_token,
-        tokenType: typeof reply.token_type === 'string' ? reply.token_type : 'Bearer',
-        // Counted from the request, not the reply, so the token is never thought fresher than it is.
-        expiresAt: requestedAt + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : 0),
-        requestedScopes: scopes,
-        response: reply,
-      };
+      return this.acceptTokenReply(reply, response.status, scopes, requestedAt);
     }
     if (!response.ok && typeof reply?.error === 'string') {
       // The server's words, bounded and sanitized: they end up on terminals and in logs.
@@ -212,6 +202,52 @@ export class ClientCredentialsTokenClient {
       ),
       response.status,
     );
+  }
+
+  /**
+   * The token of a successful reply, once what is used, cached or printed checks out: the token has
+   * a bearer token's characters, the type is one word, the lifetime a sane number of seconds.
+   */
+  private acceptTokenReply(
+    reply: Record<string, unknown>,
+    status: number,
+    scopes: readonly string[],
+    requestedAt: number,
+  ): AccessToken {
+    const refuse = (what: string) =>
+      new TokenEndpointError(
+        'unexpected-reply',
+        `token endpoint ${this.tokenEndpoint} replied with ${what}: check the URL is the user pool's https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`,
+        status,
+      );
+    const accessToken = reply.access_token as string;
+    if (!BEARER_TOKEN.test(accessToken)) {
+      // The token itself is a secret: say what is wrong with it, not what it is.
+      throw refuse('an access_token that is not a bearer token (RFC 6750: A-Z a-z 0-9 - . _ ~ + /, then =)');
+    }
+    const { expires_in: expiresIn, token_type: tokenType } = reply;
+    // Absent is allowed (RFC 6749 only recommends it): the token is then not cached.
+    if (
+      expiresIn !== undefined &&
+      !(typeof expiresIn === 'number' && expiresIn > 0 && expiresIn <= MAX_EXPIRES_IN_SECONDS)
+    ) {
+      throw refuse(
+        `expires_in ${this.quote(JSON.stringify(expiresIn) ?? String(expiresIn), 40)}, not a number of seconds above 0 and at most ${MAX_EXPIRES_IN_SECONDS}`,
+      );
+    }
+    if (tokenType !== undefined && !(typeof tokenType === 'string' && TOKEN_TYPE.test(tokenType))) {
+      throw refuse(
+        `token_type ${this.quote(JSON.stringify(tokenType) ?? String(tokenType), 40)}, not one word of at most 64 letters, digits or !#$%&'*+.^_\`|~-`,
+      );
+    }
+    return {
+      accessToken,
+      tokenType: tokenType ?? 'Bearer',
+      // Counted from the request, not the reply, so the token is never thought fresher than it is.
+      expiresAt: requestedAt + (expiresIn === undefined ? 0 : expiresIn * 1000),
+      requestedScopes: scopes,
+      response: reply,
+    };
   }
 
   /** HTTP Basic credentials, each part form-urlencoded first as RFC 6749 section 2.3.1 asks. */
@@ -281,6 +317,12 @@ export class ClientCredentialsTokenClient {
     return redactSecrets(text, [this.clientSecret, this.basicAuthorization().slice('Basic '.length)]);
   }
 }
+
+/** RFC 6750's b64token, what an Authorization: Bearer header can carry. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** An HTTP token (RFC 9110 5.6.2), as an auth scheme is, and short. */
+const TOKEN_TYPE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
 
 /** An OAuth error code is a short ASCII word (RFC 6749 5.2); longer ones are cut. */
 const MAX_ERROR_CODE_LENGTH = 64;

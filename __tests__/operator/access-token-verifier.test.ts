@@ -118,6 +118,33 @@ describe('with the JWKS given (offline)', () => {
     );
   });
 
+  test('no-expiry: a correctly signed token without exp is rejected (aws-jwt-verify would accept it)', async () => {
+    const error = await rejection(
+      offline.verify(mintAccessToken(key, 'client-a', [READ], { exp: undefined })),
+    );
+
+    expect(error.problem).toBe('no-expiry');
+    expect(error.message).toMatch(/^access token has no exp claim, so it would never expire/);
+  });
+
+  test.each([
+    ['exp null', { exp: null }, 'malformed'],
+    ['exp a string of digits', { exp: '9999999999' }, 'malformed'],
+    ['exp 0', { exp: 0 }, 'expired'],
+    ['exp a second ago', { exp: Math.floor(Date.now() / 1000) - 1 }, 'expired'],
+  ] as const)('near misses of exp are rejected too: %s', async (_name, claims, problem) => {
+    const error = await rejection(offline.verify(mintAccessToken(key, 'client-a', [READ], claims)));
+    expect(error.problem).toBe(problem);
+  });
+
+  test('exp a minute ahead, and no other optional claim, is accepted', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const claims = { exp, iat: undefined, auth_time: undefined, jti: undefined, version: undefined };
+    await expect(offline.verify(mintAccessToken(key, 'client-a', [READ], claims))).resolves.toMatchObject({
+      exp,
+    });
+  });
+
   test.each(['not-a-jwt', 'a.b.c', ''])('malformed: %p', async (token) => {
     const error = await rejection(offline.verify(token));
 

@@ -257,3 +257,38 @@ describe('text from the server cannot drive the terminal', () => {
     }
   });
 });
+
+describe('--timeout is range-checked before anything is sent', () => {
+  test.concurrent.each([
+    ['token', '4294967'],
+    ['token', '0'],
+    ['token', 'abc'],
+    ['verify', '601'],
+    ['verify', '0.0004'],
+    ['doctor', '-1'],
+    ['doctor', 'Infinity'],
+  ])('%s --timeout %s exits 2 naming the option, the value and the rule', async (command, value) => {
+    const { env } = await setup();
+    const result = checked(
+      await runCli([command, '--timeout', value], { env: env(), command: WITHOUT_NETWORK }),
+    );
+
+    expect(result.code).toBe(2);
+    expect(errorLine(result)).toBe(
+      `error: option '--timeout <seconds>' argument '${value}' is invalid. must be a number of seconds from 0.001 to 600`,
+    );
+  });
+
+  test.concurrent.each([
+    ['600', 0, /^[\w-]+\.[\w-]+\.[\w-]+\n$/],
+    ['0.001', 4, /^$/],
+  ] as const)('the bounds are allowed: --timeout %s', async (value, code, stdout) => {
+    const { env, fake } = await setup();
+    const endpoint = code === 0 ? fake.tokenEndpoint() : fake.tokenEndpoint('hang');
+    const result = checked(await runCli(['token', '--timeout', value], { env: env(endpoint) }));
+
+    expect(result.code).toBe(code);
+    expect(result.stdout).toMatch(stdout);
+    if (code === 4) expect(errorLine(result)).toMatch(/within 0.001 s/);
+  });
+});

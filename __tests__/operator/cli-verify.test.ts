@@ -82,6 +82,7 @@ test.concurrent.each([
     [],
     /^error: access token expired at 2023-11-14T22:13:20.000Z/,
   ],
+  ['a token without exp', { exp: undefined }, [], /^error: access token has no exp claim/],
   [
     'a missing scope',
     {},

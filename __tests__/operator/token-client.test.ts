@@ -254,3 +254,100 @@ describe('text from the server reaches messages bounded and sanitized', () => {
     }
   });
 });
+
+describe('a 200 reply is checked before its token is used, cached or printed', () => {
+  const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+  /** A token endpoint that answers 200 with this body, as raw JSON text. */
+  async function replying(body: string) {
+    const server = await startLocalServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+    try {
+      return await client({ tokenEndpoint: `${server.url}/oauth2/token` }).getAccessToken();
+    } finally {
+      await server.close();
+    }
+  }
+  const reply = (fields: Record<string, string>) =>
+    `{"access_token":${fields.access_token ?? JSON.stringify(JWT)},"token_type":${fields.token_type ?? '"Bearer"'}${fields.expires_in === undefined ? '' : `,"expires_in":${fields.expires_in}`}}`;
+
+  test.each([
+    ['-1'],
+    ['0'],
+    ['-0.5'],
+    ['"3600"'],
+    ['"abc"'],
+    ['null'],
+    ['true'],
+    ['[3600]'],
+    ['{"s":3600}'],
+    ['1e400'], // JSON.parse makes this Infinity
+    ['31536001'],
+  ])('expires_in %s is a bad reply (TokenEndpointError), not a token', async (expiresIn) => {
+    const error = await failure(replying(reply({ expires_in: expiresIn })));
+
+    expect(error).toBeInstanceOf(TokenEndpointError);
+    expect(error).toMatchObject({ problem: 'unexpected-reply', status: 200 });
+    expect(error.message).toMatch(
+      /replied with expires_in .*, not a number of seconds above 0 and at most 31536000: check the URL/,
+    );
+  });
+
+  test.each([
+    ['1', 1000],
+    ['0.5', 500],
+    ['3600', 3_600_000],
+    ['31536000', 31_536_000_000],
+  ])('expires_in %s is accepted', async (expiresIn, lifetimeMs) => {
+    const before = Date.now();
+    const token = await replying(reply({ expires_in: expiresIn }));
+    expect(token.expiresAt - before).toBeGreaterThanOrEqual(lifetimeMs - 1000);
+    expect(token.expiresAt - before).toBeLessThanOrEqual(lifetimeMs + 1000);
+  });
+
+  test('no expires_in at all is accepted (RFC 6749 only recommends it), and the token is not cached', async () => {
+    const token = await replying(reply({}));
+    expect(token.accessToken).toBe(JWT);
+    expect(token.expiresAt).toBeLessThanOrEqual(Date.now());
+  });
+
+  test.each([
+    ['a space', '"abc def"'],
+    ['CR LF and a header', '"abc\\r\\nX-Injected: 1"'],
+    ['a quote', '"abc\\"def"'],
+    ['non-ASCII', '"t\u00f6ken"'],
+    ['an escape sequence', '"abc\\u001b[2J"'],
+    ['"=" inside', '"abc=def"'],
+    ['a comma', '"abc,def"'],
+  ])('an access_token with %s is a bad reply that does not repeat the token', async (_what, accessToken) => {
+    const error = await failure(replying(reply({ access_token: accessToken, expires_in: '3600' })));
+
+    expect(error).toMatchObject({ problem: 'unexpected-reply' });
+    expect(error.message).toMatch(/replied with an access_token that is not a bearer token \(RFC 6750/);
+    expect(error.message).not.toContain('abc');
+  });
+
+  test.each([
+    ['"Bearer\\r\\nX-Injected: 1"'],
+    ['"Bearer token"'],
+    ['""'],
+    ['42'],
+    [JSON.stringify('x'.repeat(65))],
+  ])('token_type %s is a bad reply', async (tokenType) => {
+    const error = await failure(replying(reply({ token_type: tokenType, expires_in: '3600' })));
+
+    expect(error).toMatchObject({ problem: 'unexpected-reply' });
+    expect(error.message).toMatch(/replied with token_type .*, not one word of at most 64/);
+  });
+
+  test.each([['"bearer"'], ['"DPoP"'], ['"N_A"']])('token_type %s is accepted', async (tokenType) => {
+    const token = await replying(reply({ token_type: tokenType, expires_in: '3600' }));
+    expect(token.tokenType).toBe(JSON.parse(tokenType));
+  });
+
+  test('a JWT with base64 padding and the other b64token characters is accepted', async () => {
+    const token = await replying(reply({ access_token: '"a-b.c_d~e+f/g=="', expires_in: '60' }));
+    expect(token.accessToken).toBe('a-b.c_d~e+f/g==');
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { oneLine } from '../untrusted-text';
+import { secondsToMs } from '../limits';
 import type { CommandContext } from './command-context';
 
 export interface DoctorCommandOptions {
@@ -26,7 +27,7 @@ const MINIMUM_TERRAFORM_FOR_S3_LOCKING = [1, 10] as const;
 
 /** Runs every check and prints one line each; returns how many required checks failed. */
 export async function runDoctorCommand(context: CommandContext<DoctorCommandOptions>): Promise<number> {
-  const timeoutMs = context.options.timeout * 1000;
+  const timeoutMs = secondsToMs(context.options.timeout);
   // Started together; printed in order.
   const terraform = checkTerraform(timeoutMs);
   const aws = checkAws(timeoutMs);

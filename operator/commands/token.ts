@@ -3,6 +3,7 @@ import { InputError, TokenRequestError } from '../errors';
 import type { StackClient, StackOutputs } from '../stack-outputs';
 import { ClientCredentialsTokenClient } from '../token-client';
 import { jsonForTerminal } from '../untrusted-text';
+import { secondsToMs } from '../limits';
 import { type CommandContext, resolveOption } from './command-context';
 
 export interface TokenCommandOptions {
@@ -62,7 +63,7 @@ export async function runTokenCommand(context: CommandContext<TokenCommandOption
     clientId: values.clientId!,
     clientSecret: values.clientSecret!,
     scopes: options.scope,
-    timeoutMs: options.timeout * 1000,
+    timeoutMs: secondsToMs(options.timeout),
   });
   const token = await client.getAccessToken().catch((error: unknown) => {
     // With a stack at hand, name the scopes the client may ask for.

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { AccessTokenVerifier } from '../access-token-verifier';
 import { InputError } from '../errors';
 import { jsonForTerminal } from '../untrusted-text';
+import { secondsToMs } from '../limits';
 import { type CommandContext, resolveOption } from './command-context';
 
 export interface VerifyCommandOptions {
@@ -58,7 +59,7 @@ export async function runVerifyCommand(
     requiredScopes: options.scope,
     jwks: options.jwksFile === undefined ? undefined : readJwksFile(options.jwksFile),
     jwksUri: options.jwksUri,
-    timeoutMs: options.timeout * 1000,
+    timeoutMs: secondsToMs(options.timeout),
   });
   const claims = await verifier.verify(token);
   context.print(`${jsonForTerminal(claims)}\n`);
