@@ -22,8 +22,9 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { assertIsJwks, type Jwks, type JwksCache, SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { CognitoAccessTokenPayload } from 'aws-jwt-verify/jwt-model';
+import { describeBytes, readResponseWithLimit, TooLargeError } from './bounded-read';
 import { AccessTokenRejectedError, InputError, SigningKeysUnavailableError } from './errors';
-import { checkTimeoutMs, MAX_GRACE_SECONDS } from './limits';
+import { checkTimeoutMs, MAX_ACCESS_TOKEN_LENGTH, MAX_GRACE_SECONDS, MAX_READ_BYTES } from './limits';
 import { parseSecureUrl } from './transport-security';
 import { oneLine } from './untrusted-text';
 
@@ -158,6 +159,12 @@ export class AccessTokenVerifier {
    * required scope. Throws AccessTokenRejectedError otherwise.
    */
   async verify(token: string, options: VerifyAccessTokenOptions = {}): Promise<AccessTokenClaims> {
+    if (token.length > MAX_ACCESS_TOKEN_LENGTH) {
+      throw new AccessTokenRejectedError(
+        'malformed',
+        `not a valid JWT (longer than ${MAX_ACCESS_TOKEN_LENGTH} characters): pass the access_token value from the token endpoint`,
+      );
+    }
     let claims: AccessTokenClaims;
     try {
       // Offline, verifySync uses the cached JWKS only, so nothing is ever fetched.
@@ -274,8 +281,17 @@ class JwksFetcher implements Fetcher {
     try {
       // A redirect could lead to plain http or elsewhere; the URL given is the one trusted.
       response = await fetch(uri, { redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
-      if (response.status === 200) return await response.arrayBuffer();
+      if (response.status === 200) {
+        const body = await readResponseWithLimit(response, MAX_READ_BYTES);
+        return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+      }
+      void response.body?.cancel().catch(() => undefined);
     } catch (error) {
+      if (error instanceof TooLargeError) {
+        throw new SigningKeysUnavailableError(
+          `signing keys from ${uri} are larger than ${describeBytes(error.limit)}, and reading stopped there: check the JWKS URL (a pool's jwks.json is a few kB)`,
+        );
+      }
       // Duck-typed: fetch's errors may come from another realm (e.g. under jest), failing instanceof.
       const failure = error as { name?: string; cause?: { code?: string } };
       const reason =

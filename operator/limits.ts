@@ -42,3 +42,12 @@ export const MAX_EXPIRES_IN_SECONDS = 31_536_000;
  * skew but accepting expired tokens.
  */
 export const MAX_GRACE_SECONDS = 300;
+
+/**
+ * The most any reply or input is read into memory: a token reply, a JWKS (file or download), STS's
+ * reply, stdin. Each is a few kB when genuine; /dev/zero or an endless reply must not fill memory.
+ */
+export const MAX_READ_BYTES = 1024 * 1024;
+
+/** The longest access token the verifier parses: Cognito's, even with 100 scopes, are a few kB. */
+export const MAX_ACCESS_TOKEN_LENGTH = 64 * 1024;

@@ -2,8 +2,9 @@
  * The OAuth 2.0 client-credentials grant against a Cognito token endpoint, with an in-memory token
  * cache, as Cognito's token-endpoint documentation describes the request.
  */
+import { describeBytes, readResponseWithLimit, TooLargeError } from './bounded-read';
 import { InputError, TokenEndpointError, TokenRequestError } from './errors';
-import { checkTimeoutMs, MAX_EXPIRES_IN_SECONDS } from './limits';
+import { checkTimeoutMs, MAX_EXPIRES_IN_SECONDS, MAX_READ_BYTES } from './limits';
 import { redactSecrets } from './secret-redaction';
 import { parseSecureUrl } from './transport-security';
 import { MAX_QUOTED_LENGTH, oneLine } from './untrusted-text';
@@ -166,7 +167,7 @@ export class ClientCredentialsTokenClient {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      text = await response.text();
+      text = (await readResponseWithLimit(response, MAX_READ_BYTES)).toString('utf8');
     } catch (error) {
       throw this.describeFailedRequest(error);
     }
@@ -278,6 +279,12 @@ export class ClientCredentialsTokenClient {
   private describeFailedRequest(error: unknown): Error {
     // Duck-typed: fetch's errors may come from another realm (e.g. under jest), failing instanceof.
     const failure = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    if (error instanceof TooLargeError) {
+      return new TokenEndpointError(
+        'unexpected-reply',
+        `token endpoint ${this.tokenEndpoint} replied with more than ${describeBytes(error.limit)}, and reading stopped there: check the URL is the user pool's https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`,
+      );
+    }
     if (failure?.name === 'TimeoutError' || failure?.name === 'AbortError') {
       return new TokenEndpointError(
         'timeout',

@@ -15,7 +15,7 @@ import {
   POOL_ID,
   type SigningKey,
 } from './fake-cognito';
-import { startLocalServer } from './local-server';
+import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from './local-server';
 import { TEST_TIMEOUT_MS } from './run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
@@ -145,6 +145,13 @@ describe('with the JWKS given (offline)', () => {
     });
   });
 
+  test('malformed: a token longer than 64 KiB is refused before it is parsed', async () => {
+    const huge = mintAccessToken(key, 'client-a', [READ], { padding: 'x'.repeat(64 * 1024) });
+    const error = await rejection(offline.verify(huge));
+    expect(error.problem).toBe('malformed');
+    expect(error.message).toMatch(/^not a valid JWT \(longer than 65536 characters\)/);
+  });
+
   test.each(['not-a-jwt', 'a.b.c', ''])('malformed: %p', async (token) => {
     const error = await rejection(offline.verify(token));
 
@@ -207,6 +214,26 @@ describe('with the JWKS fetched over HTTP', () => {
 
     expect(claims).toMatchObject({ client_id: 'client-a', scope: WRITE, iss: ISSUER });
     expect(fake.jwksRequests).toBe(1);
+  });
+
+  test('an endless JWKS is read to 1 MiB and no further: keys unavailable, the connection closed', async () => {
+    const { handler, sent } = endlessReply();
+    const server = await startLocalServer(handler);
+    try {
+      const verifier = new AccessTokenVerifier({
+        userPoolId: POOL_ID,
+        clientIds: ['client-a'],
+        jwksUri: `${server.url}/jwks.json`,
+      });
+      const error = await verifier.verify(mintAccessToken(key, 'client-a', [READ])).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SigningKeysUnavailableError);
+      expect((error as Error).message).toMatch(
+        /^signing keys from http:\/\/127.0.0.1:\d+\/jwks.json are larger than 1 MiB \(1048576 bytes\), and reading stopped there/,
+      );
+      expect(await sent).toBeLessThan(BOUNDED_READ_EVIDENCE_BYTES);
+    } finally {
+      await server.close();
+    }
   });
 
   test('a redirect is not followed: it could lead to plain http', async () => {

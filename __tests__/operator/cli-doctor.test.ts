@@ -9,6 +9,7 @@ import { FAKE_CALLER, startFakeSts } from '../helpers/fake-sts';
 import { closedPort } from './fake-cognito';
 import { createFakeProject, type FakeProject } from './fake-terraform';
 import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
+import { BOUNDED_READ_EVIDENCE_BYTES } from './local-server';
 import { TEST_TIMEOUT_MS, runCli } from './run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
@@ -138,6 +139,25 @@ test.concurrent('an STS reply with escape sequences and a huge ARN is shown boun
       /^✓ AWS credentials valid: account 1234.{1,20} \(arn:aws:iam::1:user\/.+\.\.\.\)$/,
     );
     expect(lines[4].length).toBeLessThan(2200);
+  } finally {
+    await sts.close();
+  }
+});
+
+test.concurrent('an STS reply that never ends is read to 1 MiB and no further', async () => {
+  const { project } = await setup();
+  const sts = await startFakeSts({ endless: true });
+  try {
+    const result = await runCli(['doctor', '--timeout', '600'], {
+      env: { ...credentials, AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_STS: sts.url },
+      path: `${project.binDir}:/usr/bin:/bin`,
+    });
+
+    expect(result.stdout.trimEnd().split('\n')[4]).toBe(
+      `✗ STS (${sts.url}) replied with more than 1 MiB (1048576 bytes), and reading stopped there: check AWS_ENDPOINT_URL_STS and your proxy`,
+    );
+    expect(result.code).toBe(1);
+    expect(await sts.sentBytes).toBeLessThan(BOUNDED_READ_EVIDENCE_BYTES);
   } finally {
     await sts.close();
   }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { createSigningKey, FakeCognito } from './fake-cognito';
 import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
 import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
-import { startLocalServer } from './local-server';
+import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from './local-server';
 import {
   type CliResult,
   errorLine,
@@ -291,4 +291,25 @@ describe('--timeout is range-checked before anything is sent', () => {
     expect(result.stdout).toMatch(stdout);
     if (code === 4) expect(errorLine(result)).toMatch(/within 0.001 s/);
   });
+});
+
+test.concurrent('an endless token reply exits 4, having read 1 MiB and closed the connection', async () => {
+  const { handler, sent } = endlessReply();
+  const server = await startLocalServer(handler);
+  try {
+    const env = {
+      M2M_TOKEN_ENDPOINT: `${server.url}/oauth2/token`,
+      M2M_CLIENT_ID: 'c',
+      M2M_CLIENT_SECRET: SECRET,
+    };
+    const result = checked(await runCli(['token', '--timeout', '600'], { env }));
+
+    expect(result.code).toBe(4);
+    expect(errorLine(result)).toMatch(
+      /replied with more than 1 MiB \(1048576 bytes\), and reading stopped there/,
+    );
+    expect(await sent).toBeLessThan(BOUNDED_READ_EVIDENCE_BYTES);
+  } finally {
+    await server.close();
+  }
 });

@@ -153,3 +153,29 @@ describe('text from a token cannot drive the terminal', () => {
     },
   );
 });
+
+describe('reads from files and stdin are bounded', () => {
+  test.concurrent(
+    '--jwks-file /dev/zero exits 2 naming the limit, having read 1 MiB and no more',
+    async () => {
+      const token = mintAccessToken(setup().key, 'client-a', [READ]);
+      const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a', '--jwks-file', '/dev/zero'];
+      const result = await runCli(['verify', token, ...options]);
+
+      expect(result.code).toBe(2);
+      expect(errorLine(result)).toBe(
+        "error: JWKS file /dev/zero is larger than 1 MiB (1048576 bytes): give the pool's jwks.json (a few kB), saved from its jwks_uri",
+      );
+    },
+  );
+
+  test.concurrent('a token on stdin from /dev/zero exits 2 naming the limit', async () => {
+    const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a', '--jwks-file', setup().jwksFile];
+    const result = await runCli(['verify', '-', ...options], { stdin: { file: '/dev/zero' } });
+
+    expect(result.code).toBe(2);
+    expect(errorLine(result)).toBe(
+      'error: token on stdin is larger than 1 MiB (1048576 bytes): pipe in the token alone',
+    );
+  });
+});

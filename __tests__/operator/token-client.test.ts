@@ -3,7 +3,7 @@ import { InputError, TokenEndpointError, TokenRequestError } from '../../operato
 import { refreshMarginMs } from '../../operator/token-client';
 import { closedPort, createSigningKey, FakeCognito, type Scenario } from './fake-cognito';
 import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
-import { startLocalServer } from './local-server';
+import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from './local-server';
 import { TEST_TIMEOUT_MS } from './run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
@@ -350,4 +350,21 @@ describe('a 200 reply is checked before its token is used, cached or printed', (
     const token = await replying(reply({ access_token: '"a-b.c_d~e+f/g=="', expires_in: '60' }));
     expect(token.accessToken).toBe('a-b.c_d~e+f/g==');
   });
+});
+
+test('an endless reply is read to 1 MiB and no further: a bad reply, the connection closed', async () => {
+  const { handler, sent } = endlessReply();
+  const server = await startLocalServer(handler);
+  try {
+    const error = await failure(client({ tokenEndpoint: `${server.url}/oauth2/token` }).getToken());
+
+    expect(error).toBeInstanceOf(TokenEndpointError);
+    expect(error).toMatchObject({ problem: 'unexpected-reply' });
+    expect(error.message).toMatch(
+      /replied with more than 1 MiB \(1048576 bytes\), and reading stopped there: check the URL/,
+    );
+    expect(await sent).toBeLessThan(BOUNDED_READ_EVIDENCE_BYTES);
+  } finally {
+    await server.close();
+  }
 });

@@ -4,8 +4,10 @@
  * command finishes quickly offline.
  */
 import { execFile } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { describeBytes, limitStream, TooLargeError } from '../bounded-read';
+import { MAX_READ_BYTES, secondsToMs } from '../limits';
 import { oneLine } from '../untrusted-text';
-import { secondsToMs } from '../limits';
 import type { CommandContext } from './command-context';
 
 export interface DoctorCommandOptions {
@@ -151,6 +153,16 @@ async function checkAws(timeoutMs: number): Promise<CheckResult[]> {
     maxAttempts: 1,
     requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
   });
+  // The SDK reads a reply whole, and AWS_ENDPOINT_URL_STS may point anywhere: bound what it reads.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { body?: unknown };
+      if (response.body instanceof Readable) response.body = limitStream(response.body, MAX_READ_BYTES);
+      return result;
+    },
+    { step: 'deserialize', priority: 'low', name: 'm2mReplyLimit' },
+  );
   const endpoint = process.env.AWS_ENDPOINT_URL_STS ?? `sts.${region ?? 'us-east-1'}.amazonaws.com`;
   try {
     const identity = await withTimeout(
@@ -183,6 +195,9 @@ function describeCredentialsFailure(error: unknown, seconds: number): string {
 function describeStsFailure(error: unknown, endpoint: string, seconds: number): string {
   const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
+  if (error instanceof TooLargeError || e.name === 'TooLargeError') {
+    return `STS (${endpoint}) replied with more than ${describeBytes(MAX_READ_BYTES)}, and reading stopped there: check AWS_ENDPOINT_URL_STS and your proxy`;
+  }
   if (error instanceof TimedOut || e.name === 'TimeoutError' || e.name === 'AbortError') {
     return `AWS unreachable: no reply from STS (${endpoint}) within ${seconds} s: check your network or proxy`;
   }
