@@ -51,10 +51,12 @@ export async function runCli(args: readonly string[], options: RunCliOptions = {
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdin?.end(typeof options.stdin === 'string' ? options.stdin : '');
-    return await new Promise((resolve, reject) => {
+    // A run that hangs is killed before its test times out, so no process outlives the test.
+    const killer = setTimeout(() => child.kill('SIGKILL'), TEST_TIMEOUT_MS - 5000);
+    return await new Promise<CliResult>((resolve, reject) => {
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    }).finally(() => clearTimeout(killer));
   } finally {
     if (stdinFile !== undefined) fs.closeSync(stdinFile);
     fs.rmSync(home, { recursive: true, force: true });
