@@ -5,7 +5,7 @@
 import { describeBytes, readResponseWithLimit, TooLargeError } from './bounded-read';
 import { InputError, TokenEndpointError, TokenRequestError } from './errors';
 import { checkTimeoutMs, MAX_EXPIRES_IN_SECONDS, MAX_READ_BYTES } from './limits';
-import { redactSecrets } from './secret-redaction';
+import { formUrlEncode, redactSecrets } from './secret-redaction';
 import { parseSecureUrl } from './transport-security';
 import { MAX_QUOTED_LENGTH, oneLine } from './untrusted-text';
 
@@ -341,11 +341,6 @@ function validateTokenEndpoint(endpoint: string): string {
     risk: 'the client secret would travel in clear text',
     expected: 'https://<domain>.auth.<region>.amazoncognito.com/oauth2/token',
   }).href;
-}
-
-/** application/x-www-form-urlencoded encoding of one value (space as "+"). */
-function formUrlEncode(value: string): string {
-  return new URLSearchParams({ v: value }).toString().slice(2);
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {

@@ -313,3 +313,48 @@ test.concurrent('an endless token reply exits 4, having read 1 MiB and closed th
     await server.close();
   }
 });
+
+test.concurrent('--json masks the credentials a server echoes in its reply, in every encoding', async () => {
+  const server = await startLocalServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      const authorization = request.headers.authorization ?? '';
+      const credentials = authorization.replace(/^Basic /, '');
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          access_token: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
+          expires_in: 3600,
+          token_type: 'Bearer',
+          echo_header: authorization,
+          echo_body: `${body}&client_secret=${encodeURIComponent(SECRET)}`,
+          echo_decoded: Buffer.from(credentials, 'base64').toString(),
+          echo_secret_base64: Buffer.from(SECRET).toString('base64'),
+          echo_url: `https://evil.test/?s=${encodeURIComponent(SECRET)}`,
+        }),
+      );
+    });
+  });
+  try {
+    const env = {
+      M2M_TOKEN_ENDPOINT: `${server.url}/oauth2/token`,
+      M2M_CLIENT_ID: 'env-client',
+      M2M_CLIENT_SECRET: SECRET,
+    };
+    const result = checked(await runCli(['token', '--json'], { env }));
+
+    expect(result.code).toBe(0);
+    const reply = JSON.parse(result.stdout);
+    expect(reply).toMatchObject({
+      echo_header: 'Basic ***',
+      echo_decoded: 'env-client:***',
+      echo_secret_base64: '***',
+      echo_url: 'https://evil.test/?s=***',
+    });
+    expect(reply.echo_body).toMatch(/^grant_type=client_credentials&client_secret=\*\*\*$/);
+    const basic = Buffer.from(`env-client:${SECRET}`).toString('base64');
+    expect(result.stdout).not.toContain(basic.slice(8, 24));
+  } finally {
+    await server.close();
+  }
+});
