@@ -100,6 +100,7 @@ Exit codes: 0 ok, 1 failure, 2 usage or missing input, 3 refused (token request 
 
 Examples:
   TOKEN=$(m2m token --stack m2m-auth-dev)
+  read-secret | m2m token --client-secret-stdin --token-endpoint <url> --client-id <id>
   m2m token --stack m2m-auth-dev --scope m2m-client/read | m2m verify - --stack m2m-auth-dev
   m2m doctor`,
     );
@@ -136,8 +137,12 @@ Examples:
     .addOption(
       new Option(
         '--client-secret <secret>',
-        'the app client secret; prefer the variable or --stack, as arguments show in the process list',
+        'the app client secret; visible to every user of the machine in the process list (ps), so prefer --client-secret-stdin, M2M_CLIENT_SECRET or --stack',
       ).env('M2M_CLIENT_SECRET'),
+    )
+    .option(
+      '--client-secret-stdin',
+      'read the app client secret from stdin, one line, e.g. piped from a secrets manager',
     )
     .addOption(
       new Option(

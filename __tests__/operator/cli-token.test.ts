@@ -358,3 +358,87 @@ test.concurrent('--json masks the credentials a server echoes in its reply, in e
     await server.close();
   }
 });
+
+describe('--client-secret-stdin', () => {
+  const STDIN_SECRET = 'stdin-secret-0123456789';
+  // Started once, lazily, as a promise: concurrent tests would otherwise each start one.
+  let stdinFake: Promise<FakeCognito> | undefined;
+  const fakeForStdin = () =>
+    (stdinFake ??= FakeCognito.start({
+      key: createSigningKey(),
+      clients: { 'stdin-client': { secret: STDIN_SECRET, scopes: [READ] } },
+    }));
+  afterAll(async () => (await stdinFake)?.close());
+  const env = (fake: FakeCognito) => ({
+    M2M_TOKEN_ENDPOINT: fake.tokenEndpoint(),
+    M2M_CLIENT_ID: 'stdin-client',
+  });
+
+  test.concurrent.each([
+    ['a line', `${STDIN_SECRET}\n`],
+    ['a CRLF line', `${STDIN_SECRET}\r\n`],
+    ['no line break', STDIN_SECRET],
+  ])('reads the secret from %s, ahead of M2M_CLIENT_SECRET', async (_what, stdin) => {
+    const fake = await fakeForStdin();
+    const result = await runCli(['token', '--client-secret-stdin'], {
+      env: { ...env(fake), M2M_CLIENT_SECRET: 'from-the-environment' },
+      stdin,
+    });
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(claimsOf(result.stdout)).toMatchObject({ client_id: 'stdin-client' });
+  });
+
+  test.concurrent('masks the secret from stdin in what the server echoes', async () => {
+    const fake = await fakeForStdin();
+    const result = await runCli(
+      ['token', '--client-secret-stdin', '--token-endpoint', fake.tokenEndpoint('echo-secret')],
+      {
+        env: env(fake),
+        stdin: `${STDIN_SECRET}\n`,
+      },
+    );
+
+    expect(result.code).toBe(3);
+    expect(errorLine(result)).toMatch(/bad secret \*\*\* in Basic \*\*\*/);
+    expect(result.stderr).not.toContain(STDIN_SECRET);
+  });
+
+  test.concurrent.each([
+    [
+      ['--client-secret', 'x'],
+      'a\n',
+      '--client-secret and --client-secret-stdin both give the secret: use --client-secret-stdin alone',
+    ],
+    [[], '', '--client-secret-stdin read an empty client secret: pipe the secret in'],
+    [[], '\n', '--client-secret-stdin read an empty client secret: pipe the secret in'],
+    [[], 'one\ntwo\n', '--client-secret-stdin read more than one line: pipe in the client secret alone'],
+    [
+      [],
+      { file: '/dev/zero' },
+      'client secret on stdin is larger than 1 MiB (1048576 bytes): pipe in the client secret alone',
+    ],
+  ] as const)('refuses %j with stdin %j before sending anything', async (args, stdin, message) => {
+    const fake = await fakeForStdin();
+    const result = await runCli(['token', '--client-secret-stdin', ...args], {
+      env: env(fake),
+      stdin,
+      command: WITHOUT_NETWORK,
+    });
+
+    expect(result.code).toBe(2);
+    expect(errorLine(result)).toBe(`error: ${message}`);
+  });
+
+  test.concurrent('--help says an argument is visible in the process list, and offers stdin', async () => {
+    const result = await runCli(['token', '--help']);
+
+    expect(result.code).toBe(0);
+    const help = result.stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(
+      'visible to every user of the machine in the process list (ps), so prefer --client-secret-stdin',
+    );
+    expect(help).toContain('--client-secret-stdin read the app client secret from stdin');
+  });
+});
