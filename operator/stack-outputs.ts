@@ -172,7 +172,7 @@ export function selectStackClient(outputs: StackOutputs, clientName?: string): S
   if (!Object.hasOwn(outputs.clientIds, clientName)) {
     throw new StackOutputsError(
       'unknown-client',
-      `stack ${outputs.stackName} has no client named "${clientName}" (clients: ${names.join(', ')}): check the client name`,
+      `stack ${outputs.stackName} has no client named "${clientName}" (clients: ${oneLine(names.join(', '))}): check the client name`,
     );
   }
   const clientSecret = outputs.clientSecrets[clientName];
@@ -202,7 +202,7 @@ function notSynthesized(stackName: string, projectDir: string): StackOutputsErro
   }
   return new StackOutputsError(
     'not-synthesized',
-    `stack ${stackName} is not in ${shown} (found: ${found.join(', ')}): check the stack name, or run npx cdktf deploy ${stackName}`,
+    `stack ${stackName} is not in ${shown} (found: ${oneLine(found.join(', '))}): check the stack name, or run npx cdktf deploy ${stackName}`,
   );
 }
 

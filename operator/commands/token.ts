@@ -2,7 +2,7 @@
 import { InputError, TokenRequestError } from '../errors';
 import type { StackClient, StackOutputs } from '../stack-outputs';
 import { ClientCredentialsTokenClient } from '../token-client';
-import { jsonForTerminal } from '../untrusted-text';
+import { jsonForTerminal, oneLine } from '../untrusted-text';
 import { secondsToMs } from '../limits';
 import { type CommandContext, readStdin, resolveOption } from './command-context';
 
@@ -81,7 +81,7 @@ export async function runTokenCommand(context: CommandContext<TokenCommandOption
   const token = await client.getAccessToken().catch((error: unknown) => {
     // With a stack at hand, name the scopes the client may ask for.
     if (error instanceof TokenRequestError && error.error === 'invalid_scope' && stackClient) {
-      const allowed = stackClient.scopes.join(' ') || 'none listed';
+      const allowed = oneLine(stackClient.scopes.join(' ')) || 'none listed';
       throw new TokenRequestError(
         error.error,
         error.status,
