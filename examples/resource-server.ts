@@ -13,9 +13,9 @@ import {
   AccessTokenRejectedError,
   AccessTokenVerifier,
   type AccessTokenVerifierOptions,
+  oneLine,
   SigningKeysUnavailableError,
 } from '../operator';
-import { oneLine } from '../operator/untrusted-text';
 
 export interface ResourceServerOptions {
   /** How tokens are verified: the user pool, the accepted clients, where the keys come from. */
