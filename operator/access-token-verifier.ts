@@ -22,7 +22,14 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { assertIsJwks, type Jwks, type JwksCache, SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { CognitoAccessTokenPayload } from 'aws-jwt-verify/jwt-model';
+import { describeBytes, readResponseWithLimit, TooLargeError } from './bounded-read';
 import { AccessTokenRejectedError, InputError, SigningKeysUnavailableError } from './errors';
+import { checkTimeoutMs, MAX_ACCESS_TOKEN_LENGTH, MAX_GRACE_SECONDS, MAX_READ_BYTES } from './limits';
+import { parseSecureUrl } from './transport-security';
+import { oneLine } from './untrusted-text';
+
+/** The longest claim (issuer, client, key ID) an error message quotes. */
+const MAX_CLAIM_LENGTH = 100;
 
 /** The verified claims of a Cognito access token (client_id, scope, exp, iss, sub, ...). */
 export type AccessTokenClaims = CognitoAccessTokenPayload;
@@ -48,12 +55,12 @@ export interface AccessTokenVerifierOptions {
    */
   readonly jwksUri?: string;
   /**
-   * How long one JWKS download may take, in milliseconds.
+   * How long one JWKS download may take, in milliseconds: 1 to 600000.
    * @default 5000
    */
   readonly timeoutMs?: number;
   /**
-   * Seconds a token is still accepted after its exp, for clocks that disagree.
+   * Seconds a token is still accepted after its exp, for clocks that disagree: 0 to 300.
    * @default 0
    */
   readonly graceSeconds?: number;
@@ -107,9 +114,22 @@ export class AccessTokenVerifier {
     if (clientIds.length === 0) {
       throw new InputError('no client ID to accept: give the app client IDs whose tokens are accepted');
     }
-    const timeoutMs = options.timeoutMs ?? 5000;
+    const timeoutMs = checkTimeoutMs('timeoutMs', options.timeoutMs ?? 5000);
+    const graceSeconds = options.graceSeconds ?? 0;
+    // NaN would pass aws-jwt-verify's expiry check for every token.
+    if (!(graceSeconds >= 0 && graceSeconds <= MAX_GRACE_SECONDS)) {
+      throw new InputError(
+        `graceSeconds ${graceSeconds} is out of range: give a number of seconds from 0 to ${MAX_GRACE_SECONDS}`,
+      );
+    }
     const jwksUri = options.jwksUri ?? defaults.jwksUri;
-    if (options.jwksUri !== undefined) checkUrl(options.jwksUri);
+    if (options.jwksUri !== undefined) {
+      parseSecureUrl(options.jwksUri, {
+        name: 'JWKS URL',
+        risk: 'whoever sits in between could swap the signing keys and forge tokens',
+        expected: 'https://cognito-idp.<region>.amazonaws.com/<user pool id>/.well-known/jwks.json',
+      });
+    }
 
     this.userPoolId = options.userPoolId;
     this.clientIds = clientIds;
@@ -121,17 +141,14 @@ export class AccessTokenVerifier {
     const fetchingCache = new SimpleJwksCache({ fetcher: new JwksFetcher(timeoutMs) });
     const jwksCache =
       options.jwksUri === undefined ? fetchingCache : new FixedUriJwksCache(options.jwksUri, fetchingCache);
-    this.verifier = createCognitoVerifier(
-      options.userPoolId,
-      clientIds,
-      options.graceSeconds ?? 0,
-      jwksCache,
-    );
+    this.verifier = createCognitoVerifier(options.userPoolId, clientIds, graceSeconds, jwksCache);
     if (options.jwks !== undefined) {
       try {
         assertIsJwks(options.jwks as Parameters<typeof assertIsJwks>[0]);
       } catch (error) {
-        throw new InputError(`JWKS is invalid (${(error as Error).message}): give the pool's jwks.json`);
+        throw new InputError(
+          `JWKS is invalid (${oneLine((error as Error).message)}): give the pool's jwks.json`,
+        );
       }
       this.verifier.cacheJwks(options.jwks as Jwks);
     }
@@ -142,6 +159,12 @@ export class AccessTokenVerifier {
    * required scope. Throws AccessTokenRejectedError otherwise.
    */
   async verify(token: string, options: VerifyAccessTokenOptions = {}): Promise<AccessTokenClaims> {
+    if (token.length > MAX_ACCESS_TOKEN_LENGTH) {
+      throw new AccessTokenRejectedError(
+        'malformed',
+        `not a valid JWT (longer than ${MAX_ACCESS_TOKEN_LENGTH} characters): pass the access_token value from the token endpoint`,
+      );
+    }
     let claims: AccessTokenClaims;
     try {
       // Offline, verifySync uses the cached JWKS only, so nothing is ever fetched.
@@ -149,13 +172,20 @@ export class AccessTokenVerifier {
     } catch (error) {
       throw this.describeRejection(error, token);
     }
+    // aws-jwt-verify checks exp only when there is one; a token without it would be valid for ever.
+    if (typeof claims.exp !== 'number') {
+      throw new AccessTokenRejectedError(
+        'no-expiry',
+        'access token has no exp claim, so it would never expire: accept only tokens from the user pool, which always sets exp',
+      );
+    }
     const granted = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
     const required = [...new Set([...this.requiredScopes, ...(options.requiredScopes ?? [])])];
     const missing = required.filter((scope) => !granted.includes(scope));
     if (missing.length > 0) {
       throw new AccessTokenRejectedError(
         'missing-scope',
-        `access token lacks scope ${missing.join(' ')} (it has ${granted.join(' ') || 'no scope'}): request a token with ${missing.length > 1 ? 'these scopes' : 'this scope'} from a client allowed them`,
+        `access token lacks scope ${missing.join(' ')} (it has ${oneLine(granted.join(' ')) || 'no scope'}): request a token with ${missing.length > 1 ? 'these scopes' : 'this scope'} from a client allowed them`,
         missing,
       );
     }
@@ -165,13 +195,14 @@ export class AccessTokenVerifier {
   private describeRejection(error: unknown, token: string): Error {
     if (error instanceof SigningKeysUnavailableError) return error;
     if (!(error instanceof JwtBaseError)) return error as Error;
+    // Claims are the sender's words, unverified: bounded and sanitized before they are quoted.
     const claims = unverifiedClaims(token);
-    const kid = claims.kid ? `key ${claims.kid}` : 'its key';
+    const kid = claims.kid ? `key ${oneLine(claims.kid, MAX_CLAIM_LENGTH)}` : 'its key';
     const reject = (problem: ConstructorParameters<typeof AccessTokenRejectedError>[0], message: string) =>
       new AccessTokenRejectedError(problem, message);
 
     if (error instanceof JwtParseError || error instanceof JwtWithoutValidKidError) {
-      const reason = error.message.split(': ')[0];
+      const reason = oneLine(error.message.split(': ')[0]);
       return reject(
         'malformed',
         `not a valid JWT (${reason}): pass the access_token value from the token endpoint`,
@@ -181,7 +212,7 @@ export class AccessTokenVerifier {
       // An issuer the verifier has no configuration for surfaces as a ParameterValidationError.
       return reject(
         'wrong-issuer',
-        `access token was issued by ${claims.iss ?? 'nobody (no iss claim)'}, not by user pool ${this.userPoolId} (${this.issuer}): check the user pool ID`,
+        `access token was issued by ${claims.iss === undefined ? 'nobody (no iss claim)' : oneLine(claims.iss, MAX_CLAIM_LENGTH)}, not by user pool ${this.userPoolId} (${this.issuer}): check the user pool ID`,
       );
     }
     if (error instanceof JwtExpiredError) {
@@ -192,12 +223,15 @@ export class AccessTokenVerifier {
       );
     }
     if (error instanceof JwtNotBeforeError) {
-      return reject('not-yet-valid', `access token is not valid yet (${error.message}): check the clocks`);
+      return reject(
+        'not-yet-valid',
+        `access token is not valid yet (${oneLine(error.message)}): check the clocks`,
+      );
     }
     if (error instanceof CognitoJwtInvalidClientIdError) {
       return reject(
         'wrong-client',
-        `access token belongs to client ${String(error.failedAssertion.actual ?? 'none')}, which is not accepted (accepted: ${this.clientIds.join(', ')}): check the client IDs`,
+        `access token belongs to client ${oneLine(String(error.failedAssertion.actual ?? 'none'), MAX_CLAIM_LENGTH)}, which is not accepted (accepted: ${this.clientIds.join(', ')}): check the client IDs`,
       );
     }
     if (error instanceof CognitoJwtInvalidTokenUseError) {
@@ -218,10 +252,10 @@ export class AccessTokenVerifier {
     }
     if (error instanceof JwksValidationError) {
       return new SigningKeysUnavailableError(
-        `signing keys from ${this.keySource} are not a JWKS (${error.message}): check the JWKS URL`,
+        `signing keys from ${this.keySource} are not a JWKS (${oneLine(error.message)}): check the JWKS URL`,
       );
     }
-    return reject('invalid', `access token is invalid (${error.message})`);
+    return reject('invalid', `access token is invalid (${oneLine(error.message)})`);
   }
 }
 
@@ -238,14 +272,6 @@ function unverifiedClaims(token: string): { iss?: string; kid?: string } {
   }
 }
 
-function checkUrl(uri: string): void {
-  try {
-    new URL(uri);
-  } catch {
-    throw new InputError(`JWKS URL "${uri}" is not a URL: expected https://.../.well-known/jwks.json`);
-  }
-}
-
 /** Downloads a JWKS with the global fetch and a time limit, and reports failures in one line. */
 class JwksFetcher implements Fetcher {
   constructor(private readonly timeoutMs: number) {}
@@ -253,15 +279,25 @@ class JwksFetcher implements Fetcher {
   async fetch(uri: string): Promise<ArrayBuffer> {
     let response: Response;
     try {
-      response = await fetch(uri, { signal: AbortSignal.timeout(this.timeoutMs) });
-      if (response.status === 200) return await response.arrayBuffer();
+      // A redirect could lead to plain http or elsewhere; the URL given is the one trusted.
+      response = await fetch(uri, { redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
+      if (response.status === 200) {
+        const body = await readResponseWithLimit(response, MAX_READ_BYTES);
+        return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+      }
+      void response.body?.cancel().catch(() => undefined);
     } catch (error) {
+      if (error instanceof TooLargeError) {
+        throw new SigningKeysUnavailableError(
+          `signing keys from ${uri} are larger than ${describeBytes(error.limit)}, and reading stopped there: check the JWKS URL (a pool's jwks.json is a few kB)`,
+        );
+      }
       // Duck-typed: fetch's errors may come from another realm (e.g. under jest), failing instanceof.
       const failure = error as { name?: string; cause?: { code?: string } };
       const reason =
         failure?.name === 'TimeoutError'
           ? `no reply within ${this.timeoutMs / 1000} s`
-          : (failure?.cause?.code ?? String(error));
+          : oneLine(failure?.cause?.code ?? String(error));
       throw new SigningKeysUnavailableError(
         `cannot fetch the user pool's signing keys from ${uri} (${reason}): check your network, or verify offline with a saved jwks.json`,
       );

@@ -13,7 +13,15 @@ import {
   TokenEndpointError,
   TokenRequestError,
 } from './errors';
+import { MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, secondsToMs } from './limits';
 import { SecretRedactor } from './secret-redaction';
+import { oneLine, sanitizeForTerminal } from './untrusted-text';
+
+/**
+ * The longest error line: its parts from outside are bounded where they are quoted, this is the
+ * last bound.
+ */
+const MAX_ERROR_LENGTH = 2000;
 
 /** Exit codes, so scripts can tell a typo from an outage. */
 export const EXIT_CODES = {
@@ -41,10 +49,14 @@ function exitCodeFor(error: unknown): number {
   return EXIT_CODES.failure;
 }
 
-function positiveSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!(seconds > 0 && Number.isFinite(seconds))) {
-    throw new InvalidArgumentError('must be a positive number of seconds');
+/** A time limit in seconds, within what the timers can count (see MAX_TIMEOUT_MS). */
+function timeoutSeconds(value: string): number {
+  const seconds = value.trim() === '' ? NaN : Number(value);
+  const ms = secondsToMs(seconds);
+  if (!(ms >= MIN_TIMEOUT_MS && ms <= MAX_TIMEOUT_MS)) {
+    throw new InvalidArgumentError(
+      `must be a number of seconds from ${MIN_TIMEOUT_MS / 1000} to ${MAX_TIMEOUT_MS / 1000}`,
+    );
   }
   return seconds;
 }
@@ -75,6 +87,11 @@ function buildProgram(redactor: SecretRedactor): Command {
     .addOption(new Option('--debug', 'print the stack trace of an error').env('M2M_DEBUG'))
     // Usage errors exit 2 (see EXIT_CODES); commander has already printed the message.
     .exitOverride()
+    // Set before the subcommands are added, which inherit it; an argument may hold anything.
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(sanitizeForTerminal(text, { multiline: true })),
+      writeErr: (text) => process.stderr.write(sanitizeForTerminal(text, { multiline: true })),
+    })
     .addHelpText(
       'after',
       `
@@ -83,6 +100,7 @@ Exit codes: 0 ok, 1 failure, 2 usage or missing input, 3 refused (token request 
 
 Examples:
   TOKEN=$(m2m token --stack m2m-auth-dev)
+  read-secret | m2m token --client-secret-stdin --token-endpoint <url> --client-id <id>
   m2m token --stack m2m-auth-dev --scope m2m-client/read | m2m verify - --stack m2m-auth-dev
   m2m doctor`,
     );
@@ -98,7 +116,8 @@ Examples:
       options,
       fromEnvironment,
       redactor,
-      print: (text) => process.stdout.write(redactor.redact(text)),
+      // All data passes here: nothing a server or token put in it can drive the terminal.
+      print: (text) => process.stdout.write(redactor.redact(sanitizeForTerminal(text, { multiline: true }))),
     };
   };
 
@@ -118,8 +137,12 @@ Examples:
     .addOption(
       new Option(
         '--client-secret <secret>',
-        'the app client secret; prefer the variable or --stack, as arguments show in the process list',
+        'the app client secret; visible to every user of the machine in the process list (ps), so prefer --client-secret-stdin, M2M_CLIENT_SECRET or --stack',
       ).env('M2M_CLIENT_SECRET'),
+    )
+    .option(
+      '--client-secret-stdin',
+      'read the app client secret from stdin, one line, e.g. piped from a secrets manager',
     )
     .addOption(
       new Option(
@@ -134,7 +157,7 @@ Examples:
     .addOption(projectDirOption())
     .addOption(
       new Option('--timeout <seconds>', 'how long to wait for the token endpoint')
-        .argParser(positiveSeconds)
+        .argParser(timeoutSeconds)
         .default(10),
     )
     .option('--json', 'print the whole token response (access_token, expires_in, token_type) as JSON')
@@ -172,7 +195,7 @@ Examples:
     .addOption(projectDirOption())
     .addOption(
       new Option('--timeout <seconds>', 'how long to wait for the signing keys')
-        .argParser(positiveSeconds)
+        .argParser(timeoutSeconds)
         .default(5),
     )
     .action(async (token: string | undefined, _options, command: Command) => {
@@ -187,7 +210,7 @@ Examples:
     )
     .addOption(
       new Option('--timeout <seconds>', 'how long each AWS step may take')
-        .argParser(positiveSeconds)
+        .argParser(timeoutSeconds)
         .default(4),
     )
     .action(async (_options, command: Command) => {
@@ -219,9 +242,10 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     const message = error instanceof Error ? error.message : String(error);
     const hint = exitCodeFor(error) === EXIT_CODES.failure ? ' (run with --debug for details)' : '';
-    process.stderr.write(`error: ${redactor.redact(message.replace(/\s+/g, ' ').trim())}${hint}\n`);
+    const line = oneLine(message, MAX_ERROR_LENGTH, (text) => redactor.redact(text));
+    process.stderr.write(`error: ${line}${hint}\n`);
     if (program.opts().debug && error instanceof Error && error.stack) {
-      process.stderr.write(`${redactor.redact(error.stack)}\n`);
+      process.stderr.write(`${redactor.redact(sanitizeForTerminal(error.stack, { multiline: true }))}\n`);
     }
     exit(exitCodeFor(error));
   }

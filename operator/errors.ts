@@ -75,6 +75,7 @@ export class TokenEndpointError extends M2mError {
 export type AccessTokenProblem =
   | 'malformed'
   | 'expired'
+  | 'no-expiry'
   | 'not-yet-valid'
   | 'wrong-issuer'
   | 'wrong-client'

@@ -26,4 +26,6 @@ export {
   stackDirectory,
 } from './stack-outputs';
 export { redactSecrets, SecretRedactor } from './secret-redaction';
+export { isLoopbackHost } from './transport-security';
+export { jsonForTerminal, oneLine, sanitizeForTerminal } from './untrusted-text';
 export * from './errors';

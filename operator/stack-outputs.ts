@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { StackOutputsError } from './errors';
+import { checkTimeoutMs } from './limits';
+import { oneLine } from './untrusted-text';
 
 /** The outputs M2mAuthStack defines, typed; names follow the stack's snake_case output names. */
 export interface StackOutputs {
@@ -50,7 +52,8 @@ export interface ReadStackOutputsOptions {
    */
   readonly terraform?: string;
   /**
-   * How long `terraform output` may take (a remote state backend is read over the network).
+   * How long `terraform output` may take, in milliseconds (a remote state backend is read over the
+   * network): 1 to 600000.
    * @default 60000
    */
   readonly timeoutMs?: number;
@@ -70,6 +73,9 @@ const outputsSchema = z.object({
   client_scopes: z.record(z.string(), z.array(z.string())),
   resource_server_scope_identifiers: z.array(z.string()),
 });
+
+/** How long terraform output may take unless told otherwise. */
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 const terraformOutputSchema = z.record(z.string(), z.object({ value: z.unknown() }));
 
@@ -93,6 +99,7 @@ export async function readStackOutputs(
       `stack name "${stackName}" is invalid: use the name cdktf shows, e.g. m2m-auth-dev`,
     );
   }
+  checkTimeoutMs('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const projectDir = options.projectDir ?? process.cwd();
   const directory = stackDirectory(stackName, projectDir);
   if (!fs.existsSync(directory)) throw notSynthesized(stackName, projectDir);
@@ -165,7 +172,7 @@ export function selectStackClient(outputs: StackOutputs, clientName?: string): S
   if (!Object.hasOwn(outputs.clientIds, clientName)) {
     throw new StackOutputsError(
       'unknown-client',
-      `stack ${outputs.stackName} has no client named "${clientName}" (clients: ${names.join(', ')}): check the client name`,
+      `stack ${outputs.stackName} has no client named "${clientName}" (clients: ${oneLine(names.join(', '))}): check the client name`,
     );
   }
   const clientSecret = outputs.clientSecrets[clientName];
@@ -195,7 +202,7 @@ function notSynthesized(stackName: string, projectDir: string): StackOutputsErro
   }
   return new StackOutputsError(
     'not-synthesized',
-    `stack ${stackName} is not in ${shown} (found: ${found.join(', ')}): check the stack name, or run npx cdktf deploy ${stackName}`,
+    `stack ${stackName} is not in ${shown} (found: ${oneLine(found.join(', '))}): check the stack name, or run npx cdktf deploy ${stackName}`,
   );
 }
 
@@ -205,7 +212,7 @@ function runTerraformOutput(
   options: ReadStackOutputsOptions,
 ): Promise<string> {
   const terraform = options.terraform ?? 'terraform';
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     execFile(
       terraform,
@@ -254,7 +261,7 @@ function terraformError(stderr: string): string {
     .map((line) => line.replace(/^[\s│╷╵]+/, '').trim())
     .filter(Boolean);
   const error = lines.find((line) => line.startsWith('Error:')) ?? lines[0] ?? 'no message';
-  return error.replace(/^Error:\s*/, '').slice(0, 200);
+  return oneLine(error.replace(/^Error:\s*/, ''));
 }
 
 function parseJson(stackName: string, text: string): unknown {

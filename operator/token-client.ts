@@ -2,8 +2,12 @@
  * The OAuth 2.0 client-credentials grant against a Cognito token endpoint, with an in-memory token
  * cache, as Cognito's token-endpoint documentation describes the request.
  */
+import { describeBytes, readResponseWithLimit, TooLargeError } from './bounded-read';
 import { InputError, TokenEndpointError, TokenRequestError } from './errors';
-import { redactSecrets } from './secret-redaction';
+import { checkTimeoutMs, MAX_EXPIRES_IN_SECONDS, MAX_READ_BYTES } from './limits';
+import { formUrlEncode, redactSecrets } from './secret-redaction';
+import { parseSecureUrl } from './transport-security';
+import { MAX_QUOTED_LENGTH, oneLine } from './untrusted-text';
 
 /** How long to wait for the token endpoint, unless told otherwise. */
 export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
@@ -24,7 +28,7 @@ export interface ClientCredentialsTokenClientOptions {
    */
   readonly scopes?: readonly string[];
   /**
-   * How long one token request may take, in milliseconds, reading the reply included.
+   * How long one token request may take, in milliseconds, reading the reply included: 1 to 600000.
    * @default 10000
    */
   readonly timeoutMs?: number;
@@ -96,10 +100,7 @@ export class ClientCredentialsTokenClient {
     this.tokenEndpoint = validateTokenEndpoint(options.tokenEndpoint);
     if (!options.clientId) throw new InputError('client ID is empty: pass the app client ID');
     if (!options.clientSecret) throw new InputError('client secret is empty: pass the app client secret');
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
-    if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
-      throw new InputError(`timeout ${timeoutMs} ms is invalid: must be a positive number`);
-    }
+    const timeoutMs = checkTimeoutMs('timeoutMs', options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS);
     this.clientId = options.clientId;
     this.clientSecret = options.clientSecret;
     this.defaultScopes = normalizeScopes(options.scopes);
@@ -166,14 +167,15 @@ export class ClientCredentialsTokenClient {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      text = await response.text();
+      text = (await readResponseWithLimit(response, MAX_READ_BYTES)).toString('utf8');
     } catch (error) {
       throw this.describeFailedRequest(error);
     }
     const reply = parseJsonObject(text);
 
     if (response.status >= 500) {
-      const code = typeof reply?.error === 'string' ? `, error ${reply.error}` : '';
+      const code =
+        typeof reply?.error === 'string' ? `, error ${this.quote(reply.error, MAX_ERROR_CODE_LENGTH)}` : '';
       throw new TokenEndpointError(
         'server-error',
         `token endpoint ${this.tokenEndpoint} failed with HTTP ${response.status}${code}: the service or a proxy in between has a problem; retry later`,
@@ -181,31 +183,72 @@ export class ClientCredentialsTokenClient {
       );
     }
     if (response.ok && typeof reply?.access_token === 'string' && reply.access_token) {
-      const expiresIn = Number(reply.expires_in);
-      return {
-        accessToken: reply.access_token,
-        tokenType: typeof reply.token_type === 'string' ? reply.token_type : 'Bearer',
-        // Counted from the request, not the reply, so the token is never thought fresher than it is.
-        expiresAt: requestedAt + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : 0),
-        requestedScopes: scopes,
-        response: reply,
-      };
+      return this.acceptTokenReply(reply, response.status, scopes, requestedAt);
     }
     if (!response.ok && typeof reply?.error === 'string') {
-      const description = typeof reply.error_description === 'string' ? reply.error_description : '';
+      // The server's words, bounded and sanitized: they end up on terminals and in logs.
+      const code = this.quote(reply.error, MAX_ERROR_CODE_LENGTH);
+      const description =
+        typeof reply.error_description === 'string' ? this.quote(reply.error_description) : '';
       throw new TokenRequestError(
-        reply.error,
+        code,
         response.status,
-        this.redact(this.describeOAuthError(reply.error, description, scopes)),
+        this.redact(this.describeOAuthError(code, description, scopes)),
       );
     }
     throw new TokenEndpointError(
       'unexpected-reply',
       this.redact(
-        `token endpoint ${this.tokenEndpoint} replied HTTP ${response.status} with ${describeBody(response, text, reply)}, not a token response: check the URL is the user pool's https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`,
+        `token endpoint ${this.tokenEndpoint} replied HTTP ${response.status} with ${this.describeBody(response, text, reply)}, not a token response: check the URL is the user pool's https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`,
       ),
       response.status,
     );
+  }
+
+  /**
+   * The token of a successful reply, once what is used, cached or printed checks out: the token has
+   * a bearer token's characters, the type is one word, the lifetime a sane number of seconds.
+   */
+  private acceptTokenReply(
+    reply: Record<string, unknown>,
+    status: number,
+    scopes: readonly string[],
+    requestedAt: number,
+  ): AccessToken {
+    const refuse = (what: string) =>
+      new TokenEndpointError(
+        'unexpected-reply',
+        `token endpoint ${this.tokenEndpoint} replied with ${what}: check the URL is the user pool's https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`,
+        status,
+      );
+    const accessToken = reply.access_token as string;
+    if (!BEARER_TOKEN.test(accessToken)) {
+      // The token itself is a secret: say what is wrong with it, not what it is.
+      throw refuse('an access_token that is not a bearer token (RFC 6750: A-Z a-z 0-9 - . _ ~ + /, then =)');
+    }
+    const { expires_in: expiresIn, token_type: tokenType } = reply;
+    // Absent is allowed (RFC 6749 only recommends it): the token is then not cached.
+    if (
+      expiresIn !== undefined &&
+      !(typeof expiresIn === 'number' && expiresIn > 0 && expiresIn <= MAX_EXPIRES_IN_SECONDS)
+    ) {
+      throw refuse(
+        `expires_in ${this.quote(JSON.stringify(expiresIn) ?? String(expiresIn), 40)}, not a number of seconds above 0 and at most ${MAX_EXPIRES_IN_SECONDS}`,
+      );
+    }
+    if (tokenType !== undefined && !(typeof tokenType === 'string' && TOKEN_TYPE.test(tokenType))) {
+      throw refuse(
+        `token_type ${this.quote(JSON.stringify(tokenType) ?? String(tokenType), 40)}, not one word of at most 64 letters, digits or !#$%&'*+.^_\`|~-`,
+      );
+    }
+    return {
+      accessToken,
+      tokenType: tokenType ?? 'Bearer',
+      // Counted from the request, not the reply, so the token is never thought fresher than it is.
+      expiresAt: requestedAt + (expiresIn === undefined ? 0 : expiresIn * 1000),
+      requestedScopes: scopes,
+      response: reply,
+    };
   }
 
   /** HTTP Basic credentials, each part form-urlencoded first as RFC 6749 section 2.3.1 asks. */
@@ -215,7 +258,7 @@ export class ClientCredentialsTokenClient {
   }
 
   private describeOAuthError(code: string, description: string, scopes: readonly string[]): string {
-    const detail = oneLine(description ? `${code}: ${description}` : code);
+    const detail = description ? `${code}: ${description}` : code;
     const requested = scopes.length > 0 ? `"${scopes.join(' ')}"` : "the client's default scopes";
     switch (code) {
       case 'invalid_client':
@@ -236,13 +279,22 @@ export class ClientCredentialsTokenClient {
   private describeFailedRequest(error: unknown): Error {
     // Duck-typed: fetch's errors may come from another realm (e.g. under jest), failing instanceof.
     const failure = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    if (error instanceof TooLargeError) {
+      return new TokenEndpointError(
+        'unexpected-reply',
+        `token endpoint ${this.tokenEndpoint} replied with more than ${describeBytes(error.limit)}, and reading stopped there: check the URL is the user pool's https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`,
+      );
+    }
     if (failure?.name === 'TimeoutError' || failure?.name === 'AbortError') {
       return new TokenEndpointError(
         'timeout',
         `no reply from token endpoint ${this.tokenEndpoint} within ${this.timeoutMs / 1000} s: check the URL and your network, or allow more time`,
       );
     }
-    const reason = describeNetworkFailure(failure?.cause?.code, failure?.cause?.message ?? String(error));
+    const reason = describeNetworkFailure(
+      failure?.cause?.code,
+      this.quote(failure?.cause?.message ?? String(error)),
+    );
     return new TokenEndpointError(
       'unreachable',
       this.redact(
@@ -251,32 +303,44 @@ export class ClientCredentialsTokenClient {
     );
   }
 
+  /** What the reply was, in a few words, for when it is not a token response. */
+  private describeBody(response: Response, text: string, reply: Record<string, unknown> | undefined): string {
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get('location');
+      return `a redirect to ${location === null ? 'nowhere' : this.quote(location)}`;
+    }
+    if (reply) return 'JSON without access_token';
+    if (text.trim() === '') return 'an empty body';
+    const type = response.headers.get('content-type')?.split(';')[0];
+    return `a ${type ? this.quote(type, 60) : 'no content type'} body ("${this.quote(text, 60)}")`;
+  }
+
+  /** Text from the server or the network, as one bounded, sanitized line with the secret masked. */
+  private quote(text: string, maxLength = MAX_QUOTED_LENGTH): string {
+    return oneLine(text, maxLength, (line) => this.redact(line));
+  }
+
   private redact(text: string): string {
     return redactSecrets(text, [this.clientSecret, this.basicAuthorization().slice('Basic '.length)]);
   }
 }
 
+/** RFC 6750's b64token, what an Authorization: Bearer header can carry. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** An HTTP token (RFC 9110 5.6.2), as an auth scheme is, and short. */
+const TOKEN_TYPE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
+
+/** An OAuth error code is a short ASCII word (RFC 6749 5.2); longer ones are cut. */
+const MAX_ERROR_CODE_LENGTH = 64;
+
 /** Checks the endpoint is a URL that keeps the secret encrypted in transit. */
 function validateTokenEndpoint(endpoint: string): string {
-  const expected = 'expected https://<domain>.auth.<region>.amazoncognito.com/oauth2/token';
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new InputError(`token endpoint "${endpoint}" is not a URL: ${expected}`);
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || /^127\./.test(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new InputError(
-      `token endpoint ${endpoint} does not use https, so the client secret would travel in clear text: ${expected}`,
-    );
-  }
-  return url.href;
-}
-
-/** application/x-www-form-urlencoded encoding of one value (space as "+"). */
-function formUrlEncode(value: string): string {
-  return new URLSearchParams({ v: value }).toString().slice(2);
+  return parseSecureUrl(endpoint, {
+    name: 'token endpoint',
+    risk: 'the client secret would travel in clear text',
+    expected: 'https://<domain>.auth.<region>.amazoncognito.com/oauth2/token',
+  }).href;
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
@@ -288,17 +352,6 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-function describeBody(response: Response, text: string, reply: Record<string, unknown> | undefined): string {
-  if (response.status >= 300 && response.status < 400) {
-    return `a redirect to ${response.headers.get('location') ?? 'nowhere'}`;
-  }
-  if (reply) return 'JSON without access_token';
-  if (text.trim() === '') return 'an empty body';
-  const type = response.headers.get('content-type')?.split(';')[0] ?? 'no content type';
-  const preview = oneLine(text).slice(0, 60);
-  return `a ${type} body ("${preview}${text.length > 60 ? '...' : ''}")`;
 }
 
 function describeNetworkFailure(code: string | undefined, message: string): string {
@@ -315,10 +368,6 @@ function describeNetworkFailure(code: string | undefined, message: string): stri
     case 'UND_ERR_CONNECT_TIMEOUT':
       return 'connection timed out';
     default:
-      return code ? `${code}: ${oneLine(message)}` : oneLine(message);
+      return code ? `${oneLine(code, MAX_ERROR_CODE_LENGTH)}: ${message}` : message;
   }
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }

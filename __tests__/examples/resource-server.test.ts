@@ -1,6 +1,7 @@
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createResourceServer, optionsFromEnvironment } from '../../examples/resource-server';
+import { challengeText, createResourceServer, optionsFromEnvironment } from '../../examples/resource-server';
+import { AccessTokenVerifier } from '../../operator';
 import {
   createSigningKey,
   FakeCognito,
@@ -8,6 +9,9 @@ import {
   POOL_ID,
   type SigningKey,
 } from '../operator/fake-cognito';
+import { TEST_TIMEOUT_MS } from '../operator/run-cli';
+
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 const READ = 'm2m-client/read';
 const WRITE = 'm2m-client/write';
@@ -16,6 +20,7 @@ let key: SigningKey;
 let cognito: FakeCognito;
 let server: http.Server;
 let baseUrl: string;
+const unexpectedErrors: string[] = [];
 
 beforeAll(async () => {
   key = createSigningKey();
@@ -23,6 +28,7 @@ beforeAll(async () => {
   // The keys come over HTTP from the fake pool, as they would from Cognito's jwks_uri.
   server = createResourceServer({
     verifier: { userPoolId: POOL_ID, clientIds: ['client-a'], jwksUri: cognito.jwksUri },
+    onError: (description) => unexpectedErrors.push(description),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -49,6 +55,7 @@ test.each([
   ['a malformed token', () => 'not-a-jwt'],
   ['a token of another client', () => mintAccessToken(key, 'client-z', [READ])],
   ['an expired token', () => mintAccessToken(key, 'client-a', [READ], { exp: 1_700_000_000 })],
+  ['a token without exp', () => mintAccessToken(key, 'client-a', [READ], { exp: undefined })],
 ])('%s: 401 invalid_token', async (_name, token) => {
   const response = await call('GET', token());
 
@@ -87,6 +94,10 @@ test('other methods: 405 with Allow', async () => {
   expect(response.headers.get('allow')).toBe('GET, POST');
 });
 
+test('no unexpected error so far', () => {
+  expect(unexpectedErrors).toEqual([]);
+});
+
 test('settings from the environment; missing ones are named', () => {
   expect(
     optionsFromEnvironment({
@@ -101,5 +112,56 @@ test('settings from the environment; missing ones are named', () => {
   });
   expect(() => optionsFromEnvironment({ M2M_CLIENT_ID: 'a' })).toThrow(
     /^missing M2M_USER_POOL_ID: export them/,
+  );
+});
+
+describe('an error the handler did not expect', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test.each([
+    [
+      'thrown at once',
+      () => {
+        throw new Error('boom\r\nX-Injected: 1');
+      },
+    ],
+    ['rejected, with something that is not an Error', () => Promise.reject({ not: 'an error' })],
+    ['rejected, with something String() cannot print', () => Promise.reject(Object.create(null))],
+  ])('%s: 500, reported in one line, and the server goes on', async (_how, failure) => {
+    unexpectedErrors.splice(0);
+    jest.spyOn(AccessTokenVerifier.prototype, 'verify').mockImplementationOnce(failure as () => never);
+
+    const response = await call('GET', mintAccessToken(key, 'client-a', [READ]));
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: 'server_error' });
+    expect(response.headers.get('www-authenticate')).toBeNull();
+    expect(unexpectedErrors).toHaveLength(1);
+    expect(unexpectedErrors[0]).toMatch(/^request GET failed: /);
+    expect(unexpectedErrors[0]).not.toMatch(/[\r\n]/);
+
+    expect((await call('GET', mintAccessToken(key, 'client-a', [READ]))).status).toBe(200);
+  });
+});
+
+test.each([
+  ['plain text', 'access token expired', 'access token expired'],
+  ['quote and backslash', 'a "b" \\c', 'a ?b? ?c'],
+  ['CR LF and a header', 'x\r\nX-Injected: 1', 'x??X-Injected: 1'],
+  ['ESC, NUL, DEL', '\u001b[2J\u0000\u007f', '?[2J??'],
+  ['non-ASCII, one "?" per character', 'iss \u20ac\u202e\u{1F600}', 'iss ???'],
+  ['long', 'x'.repeat(300), `${'x'.repeat(197)}...`],
+])('challengeText: %s', (_what, text, safe) => {
+  expect(challengeText(text)).toBe(safe);
+});
+
+test.each([
+  ['readScope', 'm2m-client/read write'],
+  ['readScope', 'scope"with-quote'],
+  ['writeScope', 'caf\u00e9/write'],
+  ['writeScope', ''],
+])('a %s of %p is refused when the server is created', (setting, scope) => {
+  const verifier = { userPoolId: POOL_ID, clientIds: ['client-a'], jwks: { keys: [] } };
+  expect(() => createResourceServer({ verifier, [setting]: scope })).toThrow(
+    new RegExp(`^${setting} .* is invalid: give one scope, as <resource server>/<scope>`),
   );
 });

@@ -15,6 +15,10 @@ import {
   POOL_ID,
   type SigningKey,
 } from './fake-cognito';
+import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from './local-server';
+import { TEST_TIMEOUT_MS } from './run-cli';
+
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 const READ = 'm2m-client/read';
 const WRITE = 'm2m-client/write';
@@ -114,6 +118,40 @@ describe('with the JWKS given (offline)', () => {
     );
   });
 
+  test('no-expiry: a correctly signed token without exp is rejected (aws-jwt-verify would accept it)', async () => {
+    const error = await rejection(
+      offline.verify(mintAccessToken(key, 'client-a', [READ], { exp: undefined })),
+    );
+
+    expect(error.problem).toBe('no-expiry');
+    expect(error.message).toMatch(/^access token has no exp claim, so it would never expire/);
+  });
+
+  test.each([
+    ['exp null', { exp: null }, 'malformed'],
+    ['exp a string of digits', { exp: '9999999999' }, 'malformed'],
+    ['exp 0', { exp: 0 }, 'expired'],
+    ['exp a second ago', { exp: Math.floor(Date.now() / 1000) - 1 }, 'expired'],
+  ] as const)('near misses of exp are rejected too: %s', async (_name, claims, problem) => {
+    const error = await rejection(offline.verify(mintAccessToken(key, 'client-a', [READ], claims)));
+    expect(error.problem).toBe(problem);
+  });
+
+  test('exp a minute ahead, and no other optional claim, is accepted', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const claims = { exp, iat: undefined, auth_time: undefined, jti: undefined, version: undefined };
+    await expect(offline.verify(mintAccessToken(key, 'client-a', [READ], claims))).resolves.toMatchObject({
+      exp,
+    });
+  });
+
+  test('malformed: a token longer than 64 KiB is refused before it is parsed', async () => {
+    const huge = mintAccessToken(key, 'client-a', [READ], { padding: 'x'.repeat(64 * 1024) });
+    const error = await rejection(offline.verify(huge));
+    expect(error.problem).toBe('malformed');
+    expect(error.message).toMatch(/^not a valid JWT \(longer than 65536 characters\)/);
+  });
+
   test.each(['not-a-jwt', 'a.b.c', ''])('malformed: %p', async (token) => {
     const error = await rejection(offline.verify(token));
 
@@ -134,6 +172,16 @@ describe('configuration', () => {
     expect(() => new AccessTokenVerifier({ userPoolId: POOL_ID, clientIds: [] })).toThrow(/no client ID/);
     expect(() => new AccessTokenVerifier({ userPoolId: POOL_ID, clientIds: ['a'], jwks: { k: [] } })).toThrow(
       /JWKS is invalid/,
+    );
+  });
+
+  test('a JWKS URL with plain http to anything but this machine is an InputError', () => {
+    const options = { userPoolId: POOL_ID, clientIds: ['a'] };
+    expect(() => new AccessTokenVerifier({ ...options, jwksUri: 'http://127.evil.test/jwks.json' })).toThrow(
+      /^JWKS URL http:\/\/127.evil.test\/jwks.json does not use https and 127.evil.test is not this machine/,
+    );
+    expect(new AccessTokenVerifier({ ...options, jwksUri: 'http://[::1]:1/jwks.json' }).keySource).toBe(
+      'http://[::1]:1/jwks.json',
     );
   });
 });
@@ -166,6 +214,45 @@ describe('with the JWKS fetched over HTTP', () => {
 
     expect(claims).toMatchObject({ client_id: 'client-a', scope: WRITE, iss: ISSUER });
     expect(fake.jwksRequests).toBe(1);
+  });
+
+  test('an endless JWKS is read to 1 MiB and no further: keys unavailable, the connection closed', async () => {
+    const { handler, sent } = endlessReply();
+    const server = await startLocalServer(handler);
+    try {
+      const verifier = new AccessTokenVerifier({
+        userPoolId: POOL_ID,
+        clientIds: ['client-a'],
+        jwksUri: `${server.url}/jwks.json`,
+      });
+      const error = await verifier.verify(mintAccessToken(key, 'client-a', [READ])).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SigningKeysUnavailableError);
+      expect((error as Error).message).toMatch(
+        /^signing keys from http:\/\/127.0.0.1:\d+\/jwks.json are larger than 1 MiB \(1048576 bytes\), and reading stopped there/,
+      );
+      expect(await sent).toBeLessThan(BOUNDED_READ_EVIDENCE_BYTES);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a redirect is not followed: it could lead to plain http', async () => {
+    const target = await startLocalServer((_request, response) => response.end(JSON.stringify(jwksOf(key))));
+    const redirecting = await startLocalServer((_request, response) => {
+      response.writeHead(302, { location: `${target.url}/jwks.json` }).end();
+    });
+    try {
+      const verifier = new AccessTokenVerifier({
+        userPoolId: POOL_ID,
+        clientIds: ['client-a'],
+        jwksUri: `${redirecting.url}/jwks.json`,
+      });
+      await expect(verifier.verify(mintAccessToken(key, 'client-a', [READ]))).rejects.toThrow(
+        /cannot fetch the user pool's signing keys from .* \(HTTP 302\)/,
+      );
+    } finally {
+      await Promise.all([target.close(), redirecting.close()]);
+    }
   });
 
   test('unreachable keys are SigningKeysUnavailableError, not a rejection of the token', async () => {

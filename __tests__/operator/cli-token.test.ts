@@ -5,7 +5,18 @@
 import * as fs from 'node:fs';
 import { createSigningKey, FakeCognito } from './fake-cognito';
 import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
-import { type CliResult, errorLine, runCli } from './run-cli';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
+import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from './local-server';
+import {
+  type CliResult,
+  errorLine,
+  NETWORK_USED_EXIT_CODE,
+  runCli,
+  TEST_TIMEOUT_MS,
+  WITHOUT_NETWORK,
+} from './run-cli';
+
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 const SECRET = 'env-secret-0123456789';
 const STACK_SECRETS = ['stack-secret-a', 'stack-secret-b'];
@@ -139,7 +150,6 @@ test.concurrent.each([
 
   expect(result.code).toBe(4);
   expect(errorLine(result)).toMatch(message);
-  expect(result.ms).toBeLessThan(5000);
 });
 
 test.concurrent('missing inputs exit 2, naming the options, the variables and --stack', async () => {
@@ -160,4 +170,275 @@ test.concurrent('terraform missing from PATH exits 2 and says to install it', as
 
   expect(result.code).toBe(2);
   expect(errorLine(result)).toMatch(/terraform not found on PATH.*install Terraform/);
+});
+
+test.concurrent.each([
+  'http://127.evil.test/oauth2/token',
+  'http://127.0.0.1.evil.test/oauth2/token',
+  'http://localhost.evil.test/oauth2/token',
+  'http://0.0.0.0/oauth2/token',
+])('plain http to %s exits 2 before any DNS lookup or connection', async (endpoint) => {
+  const { env } = await setup();
+  const result = checked(
+    await runCli(['token', '--token-endpoint', endpoint], { env: env(), command: WITHOUT_NETWORK }),
+  );
+
+  expect(result.code).toBe(2);
+  expect(errorLine(result)).toMatch(
+    /^error: token endpoint \S+ does not use https and \S+ is not this machine \(127\.0\.0\.0\/8, ::1 or localhost\), so the client secret would travel in clear text: expected https:/,
+  );
+});
+
+test.concurrent('the no-network guard stops a run that does use the network', async () => {
+  const { env } = await setup();
+  const result = checked(await runCli(['token'], { env: env(), command: WITHOUT_NETWORK }));
+
+  expect(result.code).toBe(NETWORK_USED_EXIT_CODE);
+  expect(result.stderr).toMatch(/^network used: connect /);
+});
+
+describe('text from the server cannot drive the terminal', () => {
+  const hostileServer = (status: number, reply: object) =>
+    startLocalServer((request, response) => {
+      request.resume();
+      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
+    });
+
+  test.concurrent(
+    '--json: every field escaped, and the JSON still parses to what the server sent',
+    async () => {
+      const reply = {
+        access_token: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
+        expires_in: 3600,
+        token_type: 'Bearer',
+        [`note${ALL_HOSTILE}`]: ALL_HOSTILE,
+        nested: [ALL_HOSTILE, { deeper: ALL_HOSTILE }],
+      };
+      const server = await hostileServer(200, reply);
+      try {
+        const env = {
+          M2M_TOKEN_ENDPOINT: `${server.url}/oauth2/token`,
+          M2M_CLIENT_ID: 'c',
+          M2M_CLIENT_SECRET: SECRET,
+        };
+        const result = checked(await runCli(['token', '--json'], { env }));
+
+        expect(result.code).toBe(0);
+        expect(result.stdout.replace(/\n/g, '')).not.toMatch(TERMINAL_ACTIVE);
+        expect(JSON.parse(result.stdout)).toEqual(reply);
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  test.concurrent('an error_description with escape sequences: one clean line on stderr', async () => {
+    const server = await hostileServer(400, {
+      error: `invalid_client${ALL_HOSTILE}`,
+      error_description: `${ALL_HOSTILE}${'x'.repeat(50_000)}`,
+    });
+    try {
+      const env = {
+        M2M_TOKEN_ENDPOINT: `${server.url}/oauth2/token`,
+        M2M_CLIENT_ID: 'c',
+        M2M_CLIENT_SECRET: SECRET,
+      };
+      const result = checked(await runCli(['token'], { env }));
+
+      expect(result.code).toBe(3);
+      const line = errorLine(result);
+      expect(line).not.toMatch(TERMINAL_ACTIVE);
+      expect(line.length).toBeLessThan(1000);
+      expect(line).toMatch(
+        /^error: token endpoint refused the request \(invalid_client.*: check the client's settings/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('--timeout is range-checked before anything is sent', () => {
+  test.concurrent.each([
+    ['token', '4294967'],
+    ['token', '0'],
+    ['token', 'abc'],
+    ['verify', '601'],
+    ['verify', '0.0004'],
+    ['doctor', '-1'],
+    ['doctor', 'Infinity'],
+  ])('%s --timeout %s exits 2 naming the option, the value and the rule', async (command, value) => {
+    const { env } = await setup();
+    const result = checked(
+      await runCli([command, '--timeout', value], { env: env(), command: WITHOUT_NETWORK }),
+    );
+
+    expect(result.code).toBe(2);
+    expect(errorLine(result)).toBe(
+      `error: option '--timeout <seconds>' argument '${value}' is invalid. must be a number of seconds from 0.001 to 600`,
+    );
+  });
+
+  test.concurrent.each([
+    ['600', 0, /^[\w-]+\.[\w-]+\.[\w-]+\n$/],
+    ['0.001', 4, /^$/],
+  ] as const)('the bounds are allowed: --timeout %s', async (value, code, stdout) => {
+    const { env, fake } = await setup();
+    const endpoint = code === 0 ? fake.tokenEndpoint() : fake.tokenEndpoint('hang');
+    const result = checked(await runCli(['token', '--timeout', value], { env: env(endpoint) }));
+
+    expect(result.code).toBe(code);
+    expect(result.stdout).toMatch(stdout);
+    if (code === 4) expect(errorLine(result)).toMatch(/within 0.001 s/);
+  });
+});
+
+test.concurrent('an endless token reply exits 4, having read 1 MiB and closed the connection', async () => {
+  const { handler, sent } = endlessReply();
+  const server = await startLocalServer(handler);
+  try {
+    const env = {
+      M2M_TOKEN_ENDPOINT: `${server.url}/oauth2/token`,
+      M2M_CLIENT_ID: 'c',
+      M2M_CLIENT_SECRET: SECRET,
+    };
+    const result = checked(await runCli(['token', '--timeout', '600'], { env }));
+
+    expect(result.code).toBe(4);
+    expect(errorLine(result)).toMatch(
+      /replied with more than 1 MiB \(1048576 bytes\), and reading stopped there/,
+    );
+    expect(await sent).toBeLessThan(BOUNDED_READ_EVIDENCE_BYTES);
+  } finally {
+    await server.close();
+  }
+});
+
+test.concurrent('--json masks the credentials a server echoes in its reply, in every encoding', async () => {
+  const server = await startLocalServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      const authorization = request.headers.authorization ?? '';
+      const credentials = authorization.replace(/^Basic /, '');
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          access_token: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
+          expires_in: 3600,
+          token_type: 'Bearer',
+          echo_header: authorization,
+          echo_body: `${body}&client_secret=${encodeURIComponent(SECRET)}`,
+          echo_decoded: Buffer.from(credentials, 'base64').toString(),
+          echo_secret_base64: Buffer.from(SECRET).toString('base64'),
+          echo_url: `https://evil.test/?s=${encodeURIComponent(SECRET)}`,
+        }),
+      );
+    });
+  });
+  try {
+    const env = {
+      M2M_TOKEN_ENDPOINT: `${server.url}/oauth2/token`,
+      M2M_CLIENT_ID: 'env-client',
+      M2M_CLIENT_SECRET: SECRET,
+    };
+    const result = checked(await runCli(['token', '--json'], { env }));
+
+    expect(result.code).toBe(0);
+    const reply = JSON.parse(result.stdout);
+    expect(reply).toMatchObject({
+      echo_header: 'Basic ***',
+      echo_decoded: 'env-client:***',
+      echo_secret_base64: '***',
+      echo_url: 'https://evil.test/?s=***',
+    });
+    expect(reply.echo_body).toMatch(/^grant_type=client_credentials&client_secret=\*\*\*$/);
+    const basic = Buffer.from(`env-client:${SECRET}`).toString('base64');
+    expect(result.stdout).not.toContain(basic.slice(8, 24));
+  } finally {
+    await server.close();
+  }
+});
+
+describe('--client-secret-stdin', () => {
+  const STDIN_SECRET = 'stdin-secret-0123456789';
+  // Started once, lazily, as a promise: concurrent tests would otherwise each start one.
+  let stdinFake: Promise<FakeCognito> | undefined;
+  const fakeForStdin = () =>
+    (stdinFake ??= FakeCognito.start({
+      key: createSigningKey(),
+      clients: { 'stdin-client': { secret: STDIN_SECRET, scopes: [READ] } },
+    }));
+  afterAll(async () => (await stdinFake)?.close());
+  const env = (fake: FakeCognito) => ({
+    M2M_TOKEN_ENDPOINT: fake.tokenEndpoint(),
+    M2M_CLIENT_ID: 'stdin-client',
+  });
+
+  test.concurrent.each([
+    ['a line', `${STDIN_SECRET}\n`],
+    ['a CRLF line', `${STDIN_SECRET}\r\n`],
+    ['no line break', STDIN_SECRET],
+  ])('reads the secret from %s, ahead of M2M_CLIENT_SECRET', async (_what, stdin) => {
+    const fake = await fakeForStdin();
+    const result = await runCli(['token', '--client-secret-stdin'], {
+      env: { ...env(fake), M2M_CLIENT_SECRET: 'from-the-environment' },
+      stdin,
+    });
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(claimsOf(result.stdout)).toMatchObject({ client_id: 'stdin-client' });
+  });
+
+  test.concurrent('masks the secret from stdin in what the server echoes', async () => {
+    const fake = await fakeForStdin();
+    const result = await runCli(
+      ['token', '--client-secret-stdin', '--token-endpoint', fake.tokenEndpoint('echo-secret')],
+      {
+        env: env(fake),
+        stdin: `${STDIN_SECRET}\n`,
+      },
+    );
+
+    expect(result.code).toBe(3);
+    expect(errorLine(result)).toMatch(/bad secret \*\*\* in Basic \*\*\*/);
+    expect(result.stderr).not.toContain(STDIN_SECRET);
+  });
+
+  test.concurrent.each([
+    [
+      ['--client-secret', 'x'],
+      'a\n',
+      '--client-secret and --client-secret-stdin both give the secret: use --client-secret-stdin alone',
+    ],
+    [[], '', '--client-secret-stdin read an empty client secret: pipe the secret in'],
+    [[], '\n', '--client-secret-stdin read an empty client secret: pipe the secret in'],
+    [[], 'one\ntwo\n', '--client-secret-stdin read more than one line: pipe in the client secret alone'],
+    [
+      [],
+      { file: '/dev/zero' },
+      'client secret on stdin is larger than 1 MiB (1048576 bytes): pipe in the client secret alone',
+    ],
+  ] as const)('refuses %j with stdin %j before sending anything', async (args, stdin, message) => {
+    const fake = await fakeForStdin();
+    const result = await runCli(['token', '--client-secret-stdin', ...args], {
+      env: env(fake),
+      stdin,
+      command: WITHOUT_NETWORK,
+    });
+
+    expect(result.code).toBe(2);
+    expect(errorLine(result)).toBe(`error: ${message}`);
+  });
+
+  test.concurrent('--help says an argument is visible in the process list, and offers stdin', async () => {
+    const result = await runCli(['token', '--help']);
+
+    expect(result.code).toBe(0);
+    const help = result.stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(
+      'visible to every user of the machine in the process list (ps), so prefer --client-secret-stdin',
+    );
+    expect(help).toContain('--client-secret-stdin read the app client secret from stdin');
+  });
 });

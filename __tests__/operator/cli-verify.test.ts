@@ -6,7 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createSigningKey, ISSUER, jwksOf, mintAccessToken, POOL_ID, type SigningKey } from './fake-cognito';
 import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
-import { errorLine, runCli } from './run-cli';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
+import { errorLine, runCli, TEST_TIMEOUT_MS, WITHOUT_NETWORK } from './run-cli';
+
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 const READ = 'm2m-client/read';
 
@@ -79,6 +82,7 @@ test.concurrent.each([
     [],
     /^error: access token expired at 2023-11-14T22:13:20.000Z/,
   ],
+  ['a token without exp', { exp: undefined }, [], /^error: access token has no exp claim/],
   [
     'a missing scope',
     {},
@@ -93,4 +97,85 @@ test.concurrent.each([
 
   expect(result.code).toBe(3);
   expect(errorLine(result)).toMatch(message);
+});
+
+test.concurrent('--jwks-uri with plain http to a host name exits 2 before any network use', async () => {
+  const { key } = setup();
+  const token = mintAccessToken(key, 'client-a', [READ]);
+  const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a'];
+  const jwksUri = 'http://127.evil.test/.well-known/jwks.json';
+  const result = await runCli(['verify', token, ...options, '--jwks-uri', jwksUri], {
+    command: WITHOUT_NETWORK,
+  });
+
+  expect(result.code).toBe(2);
+  expect(errorLine(result)).toBe(
+    `error: JWKS URL ${jwksUri} does not use https and 127.evil.test is not this machine (127.0.0.0/8, ::1 or localhost), so whoever sits in between could swap the signing keys and forge tokens: expected https://cognito-idp.<region>.amazonaws.com/<user pool id>/.well-known/jwks.json`,
+  );
+});
+
+describe('text from a token cannot drive the terminal', () => {
+  test.concurrent('claims with escape sequences are printed escaped, and parse back unchanged', async () => {
+    const { key, jwksFile } = setup();
+    const hostile = { sub: ALL_HOSTILE, [`custom${ALL_HOSTILE}`]: [ALL_HOSTILE, { deeper: ALL_HOSTILE }] };
+    const token = mintAccessToken(key, 'client-a', [READ], hostile);
+    const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a', '--jwks-file', jwksFile];
+    const result = await runCli(['verify', token, ...options]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout.replace(/\n/g, '')).not.toMatch(TERMINAL_ACTIVE);
+    expect(JSON.parse(result.stdout)).toMatchObject(hostile);
+  });
+
+  test.concurrent.each([
+    [
+      'iss',
+      { iss: `${ALL_HOSTILE}${'x'.repeat(20_000)}` },
+      /^error: access token was issued by .{1,120}, not by user pool/,
+    ],
+    [
+      'client_id',
+      { client_id: `${ALL_HOSTILE}${'x'.repeat(20_000)}` },
+      /^error: access token belongs to client .{1,120}, which is not accepted/,
+    ],
+  ] as const)(
+    'a rejected token quotes its %s bounded, in one clean line',
+    async (_claim, claims, message) => {
+      const { key, jwksFile } = setup();
+      const token = mintAccessToken(key, 'client-a', [READ], claims);
+      const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a', '--jwks-file', jwksFile];
+      const result = await runCli(['verify', token, ...options]);
+
+      expect(result.code).toBe(3);
+      const line = errorLine(result);
+      expect(line).not.toMatch(TERMINAL_ACTIVE);
+      expect(line).toMatch(message);
+    },
+  );
+});
+
+describe('reads from files and stdin are bounded', () => {
+  test.concurrent(
+    '--jwks-file /dev/zero exits 2 naming the limit, having read 1 MiB and no more',
+    async () => {
+      const token = mintAccessToken(setup().key, 'client-a', [READ]);
+      const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a', '--jwks-file', '/dev/zero'];
+      const result = await runCli(['verify', token, ...options]);
+
+      expect(result.code).toBe(2);
+      expect(errorLine(result)).toBe(
+        "error: JWKS file /dev/zero is larger than 1 MiB (1048576 bytes): give the pool's jwks.json (a few kB), saved from its jwks_uri",
+      );
+    },
+  );
+
+  test.concurrent('a token on stdin from /dev/zero exits 2 naming the limit', async () => {
+    const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a', '--jwks-file', setup().jwksFile];
+    const result = await runCli(['verify', '-', ...options], { stdin: { file: '/dev/zero' } });
+
+    expect(result.code).toBe(2);
+    expect(errorLine(result)).toBe(
+      'error: token on stdin is larger than 1 MiB (1048576 bytes): pipe in the token alone',
+    );
+  });
 });

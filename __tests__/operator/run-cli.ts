@@ -1,15 +1,20 @@
 /** Runs the m2m CLI as a real process, with an environment built from scratch. */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../helpers/project';
+
+/**
+ * How long a test that starts processes or servers may take: the CLI starts in about a second on an
+ * idle machine, several times that with every core busy, and jest's default of 5 s is then too short.
+ */
+export const TEST_TIMEOUT_MS = 60_000;
 
 export interface CliResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
-  /** Wall-clock time of the run. */
-  readonly ms: number;
 }
 
 export interface RunCliOptions {
@@ -17,37 +22,45 @@ export interface RunCliOptions {
   readonly env?: Record<string, string>;
   /** PATH for the CLI (node itself is started by absolute path). */
   readonly path?: string;
-  readonly stdin?: string;
+  /** What the CLI reads on stdin: text, or a file opened as its stdin (e.g. /dev/zero, never ending). */
+  readonly stdin?: string | { readonly file: string };
   readonly cwd?: string;
   /** Node's arguments before the CLI's; default: bin/m2m.js, the installed entry point. */
   readonly command?: readonly string[];
 }
 
-// A home without ~/.aws, so no profile of the machine running the tests is read.
-const home = path.join(os.tmpdir(), 'm2m-tests-no-home');
-
-export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
-  const started = Date.now();
-  const command = options.command ?? [path.join(PROJECT_ROOT, 'bin', 'm2m.js')];
-  const child = spawn(process.execPath, [...command, ...args], {
-    cwd: options.cwd ?? PROJECT_ROOT,
-    env: {
-      PATH: options.path ?? '/usr/bin:/bin',
-      HOME: home,
-      AWS_CONFIG_FILE: path.join(home, 'no-aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'no-aws-credentials'),
-      ...options.env,
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin.end(options.stdin ?? '');
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-  });
+export async function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
+  // A home of its own without ~/.aws, so no profile of the machine running the tests is read.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-tests-home-'));
+  const stdinFile = typeof options.stdin === 'object' ? fs.openSync(options.stdin.file, 'r') : undefined;
+  try {
+    const command = options.command ?? [path.join(PROJECT_ROOT, 'bin', 'm2m.js')];
+    const child = spawn(process.execPath, [...command, ...args], {
+      cwd: options.cwd ?? PROJECT_ROOT,
+      env: {
+        PATH: options.path ?? '/usr/bin:/bin',
+        HOME: home,
+        AWS_CONFIG_FILE: path.join(home, 'no-aws-config'),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'no-aws-credentials'),
+        ...options.env,
+      },
+      stdio: [stdinFile ?? 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin?.end(typeof options.stdin === 'string' ? options.stdin : '');
+    // A run that hangs is killed before its test times out, so no process outlives the test.
+    const killer = setTimeout(() => child.kill('SIGKILL'), TEST_TIMEOUT_MS - 5000);
+    return await new Promise<CliResult>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    }).finally(() => clearTimeout(killer));
+  } finally {
+    if (stdinFile !== undefined) fs.closeSync(stdinFile);
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 }
 
 /** The one-line error a failed command prints: "error: <cause>: <fix>". */
@@ -58,3 +71,15 @@ export function errorLine(result: CliResult): string {
   expect(result.stdout).toBe('');
   return lines[0];
 }
+
+/** The exit code of a run with WITHOUT_NETWORK that tried to use the network. */
+export const NETWORK_USED_EXIT_CODE = 99;
+
+/** Node's arguments that run the CLI with no network at all (see no-network.ts). */
+export const WITHOUT_NETWORK = [
+  '-r',
+  'sucrase/register/ts',
+  '-r',
+  path.join(__dirname, 'no-network.ts'),
+  path.join(PROJECT_ROOT, 'bin', 'm2m.js'),
+];

@@ -8,6 +8,9 @@ import {
   stackOutputValues,
   terraformOutputDocument,
 } from './fake-terraform';
+import { TEST_TIMEOUT_MS } from './run-cli';
+
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 let project: FakeProject;
 
@@ -120,5 +123,27 @@ test('an output missing or of the wrong shape is named, its value (maybe a secre
   expect(() => parseStackOutputs('s', wrongShape)).toThrow(
     /^output client_secret of stack s has an unexpected shape/,
   );
-  expect(() => parseStackOutputs('s', wrongShape)).not.toThrow(/stack-secret-a/);
+  expect(() => parseStackOutputs('s', wrongShape)).toThrow(
+    expect.objectContaining({ message: expect.not.stringContaining('stack-secret-a') }),
+  );
+});
+
+test('client names from the state are quoted bounded and sanitized', () => {
+  const names = Array.from({ length: 500 }, (_, i) => `client-${i}\u001b[2J\u202e`);
+  const outputs = parseStackOutputs(
+    's',
+    terraformOutputDocument(
+      stackOutputValues({
+        client_ids: Object.fromEntries(names.map((name) => [name, name])),
+        client_secrets: Object.fromEntries(names.map((name) => [name, 'x'])),
+      }),
+    ),
+  );
+  expect(() => selectStackClient(outputs, 'billing')).toThrow(
+    expect.objectContaining({
+      message: expect.stringMatching(
+        /^stack s has no client named "billing" \(clients: client-0\uFFFD, .{100,200}\.\.\.\): check the client name$/,
+      ),
+    }),
+  );
 });

@@ -2,6 +2,11 @@ import { ClientCredentialsTokenClient, type ClientCredentialsTokenClientOptions 
 import { InputError, TokenEndpointError, TokenRequestError } from '../../operator/errors';
 import { refreshMarginMs } from '../../operator/token-client';
 import { closedPort, createSigningKey, FakeCognito, type Scenario } from './fake-cognito';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
+import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from './local-server';
+import { TEST_TIMEOUT_MS } from './run-cli';
+
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 // Characters that RFC 6749 2.3.1 form-encodes before HTTP Basic: space, "+", "/", ":" and "%".
 const SECRET = 's3cr3t with+plus/slash:colon%pct';
@@ -130,12 +135,10 @@ describe('an endpoint with no usable reply', () => {
   });
 
   test('no reply within the timeout', async () => {
-    const started = Date.now();
     const error = await failure(client({ timeoutMs: 150 }, 'hang').getToken());
 
     expect(error).toMatchObject({ problem: 'timeout' });
     expect(error.message).toMatch(/no reply from token endpoint .* within 0.15 s/);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   test('a host that refuses the connection', async () => {
@@ -150,7 +153,9 @@ describe('an endpoint with no usable reply', () => {
 describe('inputs', () => {
   test('an http endpoint other than localhost is refused, so the secret never travels in clear text', () => {
     expect(() => client({ tokenEndpoint: 'http://example.com/oauth2/token' })).toThrow(InputError);
-    expect(() => client({ tokenEndpoint: 'http://example.com/oauth2/token' })).toThrow(/does not use https/);
+    expect(() => client({ tokenEndpoint: 'http://127.evil.test/oauth2/token' })).toThrow(
+      /does not use https and 127.evil.test is not this machine/,
+    );
   });
 
   test('a missing client ID or secret, or an endpoint that is no URL, is an InputError', () => {
@@ -205,4 +210,161 @@ describe('the cache', () => {
 
     expect(fake.tokenRequests).toHaveLength(2);
   });
+});
+
+describe('text from the server reaches messages bounded and sanitized', () => {
+  const LONG = 'x'.repeat(100_000);
+  // Header values are latin1: HTTP lets C1 controls (8-bit CSI, OSC, ST) through where ESC cannot go.
+  const C1 = '\u009b2J\u009d0;title\u009c\u0085\u0090q\u009c';
+  test.each([
+    [
+      'an OAuth error',
+      400,
+      { 'content-type': 'application/json' },
+      { error: `invalid_client${ALL_HOSTILE}`, error_description: `${ALL_HOSTILE}${LONG}` },
+    ],
+    [
+      'an OAuth error with the secret at the cut',
+      400,
+      { 'content-type': 'application/json' },
+      { error: 'invalid_request', error_description: `${'y'.repeat(177)}${SECRET}` },
+    ],
+    [
+      'a 5xx with an error code',
+      503,
+      { 'content-type': 'application/json' },
+      { error: `${ALL_HOSTILE}${LONG}` },
+    ],
+    ['a body that is not JSON', 200, { 'content-type': `text/html${C1}` }, `${ALL_HOSTILE}${LONG}`],
+    ['a redirect', 302, { location: `https://evil.test/${C1}${'x'.repeat(7000)}` }, ''],
+  ] as const)('%s', async (_name, status, headers, body) => {
+    const server = await startLocalServer((request, response) => {
+      request.resume();
+      response.writeHead(status, headers);
+      response.end(typeof body === 'string' ? body : JSON.stringify(body));
+    });
+    try {
+      const error = await failure(client({ tokenEndpoint: `${server.url}/oauth2/token` }).getToken());
+      expect(error.message).not.toMatch(TERMINAL_ACTIVE);
+      expect(error.message.length).toBeLessThan(1000);
+      expect(error.message).not.toContain(SECRET.slice(0, 6));
+      if (error instanceof TokenRequestError) expect(error.error).not.toMatch(TERMINAL_ACTIVE);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('a 200 reply is checked before its token is used, cached or printed', () => {
+  const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+  /** A token endpoint that answers 200 with this body, as raw JSON text. */
+  async function replying(body: string) {
+    const server = await startLocalServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+    try {
+      return await client({ tokenEndpoint: `${server.url}/oauth2/token` }).getAccessToken();
+    } finally {
+      await server.close();
+    }
+  }
+  const reply = (fields: Record<string, string>) =>
+    `{"access_token":${fields.access_token ?? JSON.stringify(JWT)},"token_type":${fields.token_type ?? '"Bearer"'}${fields.expires_in === undefined ? '' : `,"expires_in":${fields.expires_in}`}}`;
+
+  test.each([
+    ['-1'],
+    ['0'],
+    ['-0.5'],
+    ['"3600"'],
+    ['"abc"'],
+    ['null'],
+    ['true'],
+    ['[3600]'],
+    ['{"s":3600}'],
+    ['1e400'], // JSON.parse makes this Infinity
+    ['31536001'],
+  ])('expires_in %s is a bad reply (TokenEndpointError), not a token', async (expiresIn) => {
+    const error = await failure(replying(reply({ expires_in: expiresIn })));
+
+    expect(error).toBeInstanceOf(TokenEndpointError);
+    expect(error).toMatchObject({ problem: 'unexpected-reply', status: 200 });
+    expect(error.message).toMatch(
+      /replied with expires_in .*, not a number of seconds above 0 and at most 31536000: check the URL/,
+    );
+  });
+
+  test.each([
+    ['1', 1000],
+    ['0.5', 500],
+    ['3600', 3_600_000],
+    ['31536000', 31_536_000_000],
+  ])('expires_in %s is accepted', async (expiresIn, lifetimeMs) => {
+    const before = Date.now();
+    const token = await replying(reply({ expires_in: expiresIn }));
+    expect(token.expiresAt - before).toBeGreaterThanOrEqual(lifetimeMs - 1000);
+    expect(token.expiresAt - before).toBeLessThanOrEqual(lifetimeMs + 1000);
+  });
+
+  test('no expires_in at all is accepted (RFC 6749 only recommends it), and the token is not cached', async () => {
+    const token = await replying(reply({}));
+    expect(token.accessToken).toBe(JWT);
+    expect(token.expiresAt).toBeLessThanOrEqual(Date.now());
+  });
+
+  test.each([
+    ['a space', '"abc def"'],
+    ['CR LF and a header', '"abc\\r\\nX-Injected: 1"'],
+    ['a quote', '"abc\\"def"'],
+    ['non-ASCII', '"t\u00f6ken"'],
+    ['an escape sequence', '"abc\\u001b[2J"'],
+    ['"=" inside', '"abc=def"'],
+    ['a comma', '"abc,def"'],
+  ])('an access_token with %s is a bad reply that does not repeat the token', async (_what, accessToken) => {
+    const error = await failure(replying(reply({ access_token: accessToken, expires_in: '3600' })));
+
+    expect(error).toMatchObject({ problem: 'unexpected-reply' });
+    expect(error.message).toMatch(/replied with an access_token that is not a bearer token \(RFC 6750/);
+    expect(error.message).not.toContain('abc');
+  });
+
+  test.each([
+    ['"Bearer\\r\\nX-Injected: 1"'],
+    ['"Bearer token"'],
+    ['""'],
+    ['42'],
+    [JSON.stringify('x'.repeat(65))],
+  ])('token_type %s is a bad reply', async (tokenType) => {
+    const error = await failure(replying(reply({ token_type: tokenType, expires_in: '3600' })));
+
+    expect(error).toMatchObject({ problem: 'unexpected-reply' });
+    expect(error.message).toMatch(/replied with token_type .*, not one word of at most 64/);
+  });
+
+  test.each([['"bearer"'], ['"DPoP"'], ['"N_A"']])('token_type %s is accepted', async (tokenType) => {
+    const token = await replying(reply({ token_type: tokenType, expires_in: '3600' }));
+    expect(token.tokenType).toBe(JSON.parse(tokenType));
+  });
+
+  test('a JWT with base64 padding and the other b64token characters is accepted', async () => {
+    const token = await replying(reply({ access_token: '"a-b.c_d~e+f/g=="', expires_in: '60' }));
+    expect(token.accessToken).toBe('a-b.c_d~e+f/g==');
+  });
+});
+
+test('an endless reply is read to 1 MiB and no further: a bad reply, the connection closed', async () => {
+  const { handler, sent } = endlessReply();
+  const server = await startLocalServer(handler);
+  try {
+    const error = await failure(client({ tokenEndpoint: `${server.url}/oauth2/token` }).getToken());
+
+    expect(error).toBeInstanceOf(TokenEndpointError);
+    expect(error).toMatchObject({ problem: 'unexpected-reply' });
+    expect(error.message).toMatch(
+      /replied with more than 1 MiB \(1048576 bytes\), and reading stopped there: check the URL/,
+    );
+    expect(await sent).toBeLessThan(BOUNDED_READ_EVIDENCE_BYTES);
+  } finally {
+    await server.close();
+  }
 });

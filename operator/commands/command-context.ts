@@ -1,4 +1,7 @@
 /** What every subcommand gets from the CLI: its options, where they came from, and the output. */
+import { describeBytes, readStreamWithLimit, TooLargeError } from '../bounded-read';
+import { InputError } from '../errors';
+import { MAX_READ_BYTES } from '../limits';
 import type { SecretRedactor } from '../secret-redaction';
 
 export interface CommandContext<Options> {
@@ -24,4 +27,22 @@ export function resolveOption<Options, Key extends keyof Options>(
   const value = context.options[key];
   if (value !== undefined && !context.fromEnvironment.has(key)) return value;
   return stackValue ?? value;
+}
+
+/**
+ * All of stdin, at most MAX_READ_BYTES: `what` ("token", "client secret") names it in the error.
+ * stdin must not be a terminal, where the read would wait for typing with no prompt.
+ */
+export async function readStdin(what: string): Promise<Buffer> {
+  if (process.stdin.isTTY) {
+    throw new InputError(`the ${what} is to come from stdin, which is a terminal: pipe it in`);
+  }
+  try {
+    return await readStreamWithLimit(process.stdin, MAX_READ_BYTES);
+  } catch (error) {
+    if (!(error instanceof TooLargeError)) throw error;
+    throw new InputError(
+      `${what} on stdin is larger than ${describeBytes(error.limit)}: pipe in the ${what} alone`,
+    );
+  }
 }

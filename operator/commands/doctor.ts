@@ -4,9 +4,13 @@
  * command finishes quickly offline.
  */
 import { execFile } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { type MirrorFallback, withMirrorFallback } from '../../terraform-check/cli-config';
 import { checkProviderInstallation } from '../../terraform-check/provider-installation';
 import { findTerraform } from '../../terraform-check/terraform';
+import { describeBytes, limitStream, TooLargeError } from '../bounded-read';
+import { MAX_READ_BYTES, secondsToMs } from '../limits';
+import { oneLine } from '../untrusted-text';
 import type { CommandContext } from './command-context';
 
 export interface DoctorCommandOptions {
@@ -30,7 +34,7 @@ const MINIMUM_TERRAFORM_FOR_S3_LOCKING = [1, 10] as const;
 
 /** Runs every check and prints one line each; returns how many required checks failed. */
 export async function runDoctorCommand(context: CommandContext<DoctorCommandOptions>): Promise<number> {
-  const timeoutMs = context.options.timeout * 1000;
+  const timeoutMs = secondsToMs(context.options.timeout);
   // Started together; printed in order.
   const terraform = checkTerraform(timeoutMs);
   const provider = checkAwsProvider(PROVIDER_INSTALL_TIMEOUT_MS);
@@ -76,7 +80,7 @@ function checkTerraform(timeoutMs: number): Promise<CheckResult> {
         if (error || !version) {
           return resolve({
             mark: '✗',
-            text: `terraform version failed (${error?.killed ? 'timed out' : (error?.message.split('\n')[0] ?? 'no version printed')}): check the Terraform installation`,
+            text: `terraform version failed (${error?.killed ? 'timed out' : error ? firstLine(error) : 'no version printed'}): check the Terraform installation`,
           });
         }
         if (!atLeast(version, MINIMUM_TERRAFORM_FOR_S3_LOCKING)) {
@@ -124,7 +128,7 @@ async function checkAwsProvider(timeoutMs: number): Promise<CheckResult | undefi
 function terraformVersion(stdout: string): string | undefined {
   try {
     const version = (JSON.parse(stdout) as { terraform_version?: unknown }).terraform_version;
-    if (typeof version === 'string') return version;
+    if (typeof version === 'string') return oneLine(version, 64);
   } catch {
     // Terraform before 0.13 has no -json; read "Terraform v0.12.31".
   }
@@ -187,13 +191,26 @@ async function checkAws(timeoutMs: number): Promise<CheckResult[]> {
     maxAttempts: 1,
     requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
   });
+  // The SDK reads a reply whole, and AWS_ENDPOINT_URL_STS may point anywhere: bound what it reads.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { body?: unknown };
+      if (response.body instanceof Readable) response.body = limitStream(response.body, MAX_READ_BYTES);
+      return result;
+    },
+    { step: 'deserialize', priority: 'low', name: 'm2mReplyLimit' },
+  );
   const endpoint = process.env.AWS_ENDPOINT_URL_STS ?? `sts.${region ?? 'us-east-1'}.amazonaws.com`;
   try {
     const identity = await withTimeout(
       client.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(timeoutMs) }),
       timeoutMs,
     );
-    results.push({ mark: '✓', text: `AWS credentials valid: account ${identity.Account} (${identity.Arn})` });
+    // Whatever answers at the STS endpoint wrote these: bounded and sanitized like any outside text.
+    const account = oneLine(String(identity.Account), 20);
+    const arn = oneLine(String(identity.Arn), 2048);
+    results.push({ mark: '✓', text: `AWS credentials valid: account ${account} (${arn})` });
   } catch (error) {
     results.push({ mark: '✗', text: describeStsFailure(error, endpoint, seconds) });
   }
@@ -216,16 +233,20 @@ function describeCredentialsFailure(error: unknown, seconds: number): string {
 function describeStsFailure(error: unknown, endpoint: string, seconds: number): string {
   const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
+  if (error instanceof TooLargeError || e.name === 'TooLargeError') {
+    return `STS (${endpoint}) replied with more than ${describeBytes(MAX_READ_BYTES)}, and reading stopped there: check AWS_ENDPOINT_URL_STS and your proxy`;
+  }
   if (error instanceof TimedOut || e.name === 'TimeoutError' || e.name === 'AbortError') {
     return `AWS unreachable: no reply from STS (${endpoint}) within ${seconds} s: check your network or proxy`;
   }
   if (status === undefined) {
-    return `AWS unreachable: cannot connect to STS (${endpoint}, ${e.code ?? e.name ?? 'network error'}): check your network or proxy`;
+    return `AWS unreachable: cannot connect to STS (${endpoint}, ${oneLine(e.code ?? e.name ?? 'network error', 64)}): check your network or proxy`;
   }
-  if (status === 403 || status === 401 || /Token|Signature|AccessDenied/.test(e.name ?? '')) {
-    return `AWS rejected the credentials (${e.name}: ${firstLine(error)}): refresh them (aws sso login) or replace the keys`;
+  const name = oneLine(e.name ?? 'error', 64);
+  if (status === 403 || status === 401 || /Token|Signature|AccessDenied/.test(name)) {
+    return `AWS rejected the credentials (${name}: ${firstLine(error)}): refresh them (aws sso login) or replace the keys`;
   }
-  return `STS GetCallerIdentity failed (HTTP ${status}, ${e.name}: ${firstLine(error)}): retry later`;
+  return `STS GetCallerIdentity failed (HTTP ${status}, ${name}: ${firstLine(error)}): retry later`;
 }
 
 class TimedOut extends Error {}
@@ -245,7 +266,8 @@ function atLeast(version: string, minimum: readonly [number, number]): boolean {
   return major > minimum[0] || (major === minimum[0] && minor >= minimum[1]);
 }
 
+/** The first line of an error's message, which may quote a server: bounded and sanitized. */
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0].trim().slice(0, 200);
+  return oneLine(message.split('\n')[0]);
 }

@@ -2,12 +2,15 @@
 import { InputError, TokenRequestError } from '../errors';
 import type { StackClient, StackOutputs } from '../stack-outputs';
 import { ClientCredentialsTokenClient } from '../token-client';
-import { type CommandContext, resolveOption } from './command-context';
+import { jsonForTerminal, oneLine } from '../untrusted-text';
+import { secondsToMs } from '../limits';
+import { type CommandContext, readStdin, resolveOption } from './command-context';
 
 export interface TokenCommandOptions {
   tokenEndpoint?: string;
   clientId?: string;
   clientSecret?: string;
+  clientSecretStdin?: boolean;
   scope?: string[];
   stack?: string;
   client?: string;
@@ -21,7 +24,7 @@ export interface TokenCommandOptions {
 const INPUTS = [
   { key: 'tokenEndpoint', flag: '--token-endpoint', env: 'M2M_TOKEN_ENDPOINT' },
   { key: 'clientId', flag: '--client-id', env: 'M2M_CLIENT_ID' },
-  { key: 'clientSecret', flag: '--client-secret', env: 'M2M_CLIENT_SECRET' },
+  { key: 'clientSecret', flag: '--client-secret-stdin', env: 'M2M_CLIENT_SECRET' },
 ] as const;
 
 /** Gets a token with the inputs resolved from options, stack and environment, and prints it. */
@@ -31,6 +34,17 @@ export async function runTokenCommand(context: CommandContext<TokenCommandOption
   if (options.client !== undefined && options.stack === undefined) {
     throw new InputError("--client picks a client from a stack's outputs: add --stack <name>");
   }
+  if (
+    options.clientSecretStdin &&
+    options.clientSecret !== undefined &&
+    !context.fromEnvironment.has('clientSecret')
+  ) {
+    throw new InputError(
+      '--client-secret and --client-secret-stdin both give the secret: use --client-secret-stdin alone',
+    );
+  }
+  const stdinSecret = options.clientSecretStdin ? await readSecretFromStdin() : undefined;
+  redactor.add(stdinSecret);
 
   let stackClient: StackClient | undefined;
   let outputs: StackOutputs | undefined;
@@ -46,7 +60,8 @@ export async function runTokenCommand(context: CommandContext<TokenCommandOption
   const values = {
     tokenEndpoint: resolveOption(context, 'tokenEndpoint', outputs?.tokenEndpoint),
     clientId: resolveOption(context, 'clientId', stackClient?.clientId),
-    clientSecret: resolveOption(context, 'clientSecret', stackClient?.clientSecret),
+    // Given on stdin, it was asked for on the command line, and wins as command-line options do.
+    clientSecret: stdinSecret ?? resolveOption(context, 'clientSecret', stackClient?.clientSecret),
   };
   const missing = INPUTS.filter((input) => !values[input.key]);
   if (missing.length > 0) {
@@ -61,12 +76,12 @@ export async function runTokenCommand(context: CommandContext<TokenCommandOption
     clientId: values.clientId!,
     clientSecret: values.clientSecret!,
     scopes: options.scope,
-    timeoutMs: options.timeout * 1000,
+    timeoutMs: secondsToMs(options.timeout),
   });
   const token = await client.getAccessToken().catch((error: unknown) => {
     // With a stack at hand, name the scopes the client may ask for.
     if (error instanceof TokenRequestError && error.error === 'invalid_scope' && stackClient) {
-      const allowed = stackClient.scopes.join(' ') || 'none listed';
+      const allowed = oneLine(stackClient.scopes.join(' ')) || 'none listed';
       throw new TokenRequestError(
         error.error,
         error.status,
@@ -75,5 +90,17 @@ export async function runTokenCommand(context: CommandContext<TokenCommandOption
     }
     throw error;
   });
-  context.print(options.json ? `${JSON.stringify(token.response, null, 2)}\n` : `${token.accessToken}\n`);
+  context.print(options.json ? `${jsonForTerminal(token.response)}\n` : `${token.accessToken}\n`);
+}
+
+/** The client secret from stdin: one line, its line break dropped. */
+async function readSecretFromStdin(): Promise<string> {
+  const secret = (await readStdin('client secret')).toString('utf8').replace(/\r?\n$/, '');
+  if (secret === '') {
+    throw new InputError('--client-secret-stdin read an empty client secret: pipe the secret in');
+  }
+  if (/[\r\n]/.test(secret)) {
+    throw new InputError('--client-secret-stdin read more than one line: pipe in the client secret alone');
+  }
+  return secret;
 }

@@ -1,8 +1,11 @@
 /** `m2m verify`: checks an access token against the user pool and prints its claims. */
-import * as fs from 'node:fs';
 import { AccessTokenVerifier } from '../access-token-verifier';
+import { describeBytes, readFileWithLimit, TooLargeError } from '../bounded-read';
 import { InputError } from '../errors';
-import { type CommandContext, resolveOption } from './command-context';
+import { MAX_READ_BYTES } from '../limits';
+import { jsonForTerminal } from '../untrusted-text';
+import { secondsToMs } from '../limits';
+import { type CommandContext, readStdin, resolveOption } from './command-context';
 
 export interface VerifyCommandOptions {
   userPoolId?: string;
@@ -57,10 +60,10 @@ export async function runVerifyCommand(
     requiredScopes: options.scope,
     jwks: options.jwksFile === undefined ? undefined : readJwksFile(options.jwksFile),
     jwksUri: options.jwksUri,
-    timeoutMs: options.timeout * 1000,
+    timeoutMs: secondsToMs(options.timeout),
   });
   const claims = await verifier.verify(token);
-  context.print(`${JSON.stringify(claims, null, 2)}\n`);
+  context.print(`${jsonForTerminal(claims)}\n`);
 }
 
 /** The token from the argument, from stdin for "-", or from M2M_TOKEN. */
@@ -72,9 +75,7 @@ async function readToken(argument: string | undefined): Promise<string> {
         '"-" reads the token from stdin, which is a terminal: pipe it in, e.g. m2m token | m2m verify -',
       );
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    token = Buffer.concat(chunks).toString('utf8');
+    token = (await readStdin('token')).toString('utf8');
   }
   token = token?.trim();
   if (!token) {
@@ -88,8 +89,13 @@ async function readToken(argument: string | undefined): Promise<string> {
 function readJwksFile(file: string): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readFileWithLimit(file, MAX_READ_BYTES).toString('utf8');
   } catch (error) {
+    if (error instanceof TooLargeError) {
+      throw new InputError(
+        `JWKS file ${file} is larger than ${describeBytes(error.limit)}: give the pool's jwks.json (a few kB), saved from its jwks_uri`,
+      );
+    }
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new InputError(`cannot read JWKS file ${file} (${code}): check the path`);
   }
