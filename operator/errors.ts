@@ -103,3 +103,20 @@ export class AccessTokenRejectedError extends M2mError {
 export class SigningKeysUnavailableError extends M2mError {
   public override readonly name = 'SigningKeysUnavailableError';
 }
+
+/** Why an AWS call failed. */
+export type AwsRequestProblem = 'no-credentials' | 'denied' | 'not-found' | 'unavailable' | 'failed';
+
+/** An AWS API call failed: no credentials, refused, nothing found, unreachable, or otherwise. */
+export class AwsRequestError extends M2mError {
+  public override readonly name = 'AwsRequestError';
+
+  constructor(
+    public readonly problem: AwsRequestProblem,
+    message: string,
+    /** The SDK's error name, e.g. "AccessDeniedException". */
+    public readonly awsError?: string,
+  ) {
+    super(message);
+  }
+}
