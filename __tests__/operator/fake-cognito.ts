@@ -116,6 +116,8 @@ export class FakeCognito {
   jwksRequests = 0;
   /** Each client's active secrets, oldest first: the token endpoint accepts any of them. */
   private readonly secrets = new Map<string, FakeClientSecret[]>();
+  /** Secret values the token endpoint refuses for now, as Cognito may a new one for a moment. */
+  readonly notYetAccepted = new Set<string>();
 
   private constructor(
     private readonly server: http.Server,
@@ -237,7 +239,8 @@ export class FakeCognito {
       }
       const client = options.clients[clientId];
       const active = this.secrets.get(clientId) ?? [];
-      if (!client || !active.some((secret) => secret.value === clientSecret)) {
+      const accepted = active.some((secret) => secret.value === clientSecret);
+      if (!client || !accepted || this.notYetAccepted.has(clientSecret)) {
         return reply(400, { error: 'invalid_client' });
       }
       if (form.get('grant_type') !== 'client_credentials')
