@@ -59,6 +59,14 @@ export class ClientCredentialsSecret extends Construct {
         ignoreChanges: ['secret_string'],
         // A new app client has a new ID and a secret Terraform knows: then the document follows.
         replaceTriggeredBy: [`${appClient.terraformResourceType}.${appClient.friendlyUniqueId}.id`],
+        // Secrets Manager may delete a version without staging labels, as Terraform's is from the
+        // second rotation on; Terraform would then write the document anew, with no secret in it.
+        postcondition: [
+          {
+            condition: `\${jsondecode(self.secret_string).${CREDENTIALS_KEYS.clientSecret} != null}`,
+            errorMessage: `This would write a credentials document without ${CREDENTIALS_KEYS.clientSecret} into Secrets Manager: the app client's secret was rotated (m2m rotate-secret) and Terraform's version of the secret is gone. Import the current version instead: terraform import '<this address>' '<secret ARN>|<its AWSCURRENT version ID>'.`,
+          },
+        ],
       },
     });
     this.secretArn = this.secret.arn;

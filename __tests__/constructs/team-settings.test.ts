@@ -126,7 +126,7 @@ describe('storeCredentialsInSecretsManager', () => {
     );
   });
 
-  test('writes the document once, and again only when its app client is replaced', () => {
+  test('writes the document once, again only when its app client is replaced, and never without a secret', () => {
     const versions = Object.values(tf.resource.aws_secretsmanager_secret_version) as TerraformJson[];
     for (const client of ['reporting', 'ingest']) {
       const [address] = appClient(tf, client);
@@ -135,6 +135,14 @@ describe('storeCredentialsInSecretsManager', () => {
       expect(version.lifecycle).toEqual({
         ignore_changes: ['secret_string'],
         replace_triggered_by: [`${address}.id`],
+        postcondition: [
+          {
+            condition: '${jsondecode(self.secret_string).client_secret != null}',
+            error_message: expect.stringMatching(
+              /^This would write a credentials document without client_secret/,
+            ),
+          },
+        ],
       });
     }
   });

@@ -251,6 +251,30 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
     },
   );
 
+  test('a version Secrets Manager deleted is not written anew without a secret: the plan stops, saying what to do', async () => {
+    await refreshRecords(null);
+    // Secrets Manager may delete a version without staging labels: the refresh then forgets it.
+    const address = (await terraform(['state', 'list'])).stdout
+      .split('\n')
+      .find((line) => line.startsWith('aws_secretsmanager_secret_version.'))!;
+    const backup = path.join(clone.dir, 'before-rm.tfstate');
+    fs.writeFileSync(backup, (await terraform(['state', 'pull'])).stdout);
+    expect((await terraform(['state', 'rm', address])).code).toBe(0);
+    try {
+      const planned = await terraform(['plan', '-refresh=false', '-input=false', '-no-color']);
+
+      expect(planned.code).toBe(1);
+      expect(planned.stderr.replace(/[│\s]+/g, ' ')).toContain(
+        "This would write a credentials document without client_secret into Secrets Manager: the app client's secret was rotated (m2m rotate-secret) and Terraform's version of the secret is gone. Import the current version instead",
+      );
+    } finally {
+      const restored = JSON.parse(fs.readFileSync(backup, 'utf8'));
+      restored.serial += 10;
+      fs.writeFileSync(backup, JSON.stringify(restored));
+      await terraform(['state', 'push', backup]);
+    }
+  });
+
   test('without the lifecycle, the same plan would write the missing secret into Secrets Manager', async () => {
     await refreshRecords(null);
     const bare = path.join(clone.dir, 'cdktf.out', 'stacks', 'without-lifecycle');
