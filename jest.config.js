@@ -6,6 +6,7 @@
  */
 const shared = {
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/__tests__/helpers/aws-sdk-setup.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
@@ -35,7 +36,6 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
-      setupFiles: ['<rootDir>/__tests__/e2e/setup.ts'],
       slowTestThreshold: 120,
     },
   ],

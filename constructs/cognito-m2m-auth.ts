@@ -166,8 +166,7 @@ export class CognitoM2mAuth extends Construct {
             secretName: `m2m-auth/${environmentName}/${terraformText(options.name)}`,
             description: `OAuth 2.0 client credentials of ${terraformText(options.name)} (${environmentName})`,
             recoveryWindowInDays: inProduction(environmentName, 30, 0),
-            clientId: client.clientId,
-            clientSecret: client.clientSecret,
+            client,
             tokenEndpoint: this.tokenEndpoint,
             // The client's own attribute: cdktf escapes text inside a function call differently
             // (it doubles "${" but not "%{"), so the scope identifiers are not written a second time.

@@ -1,5 +1,5 @@
 /**
- * The operator CLI, `m2m`: token, verify, doctor. This file is the whole command-line surface; each
+ * The operator CLI, `m2m`: token, verify, rotate-secret, doctor. This file is the whole command-line surface; each
  * command's work lives in commands/ and is loaded only when that command runs, so --help stays fast.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -7,13 +7,16 @@ import { version } from '../package.json';
 import type { CommandContext } from './commands/command-context';
 import {
   AccessTokenRejectedError,
+  AwsRequestError,
   InputError,
+  RotationRefusedError,
   SigningKeysUnavailableError,
   StackOutputsError,
   TokenEndpointError,
   TokenRequestError,
 } from './errors';
-import { MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, secondsToMs } from './limits';
+import { MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, ROTATION_GRACE_MS, secondsToMs } from './limits';
+import { formatDuration, parseDuration } from './secret-rotation';
 import { SecretRedactor } from './secret-redaction';
 import { oneLine, sanitizeForTerminal } from './untrusted-text';
 
@@ -28,11 +31,14 @@ export const EXIT_CODES = {
   ok: 0,
   /** Anything else, and a failed required doctor check. */
   failure: 1,
-  /** Bad usage or missing input: an option, an environment variable, a stack's outputs. */
+  /** Bad usage or missing input: an option, an environment variable, a stack's outputs, AWS credentials. */
   usage: 2,
-  /** Refused: the token endpoint rejected the request, or the token failed verification. */
+  /**
+   * Refused: the token endpoint rejected the request, the token failed verification, AWS denied a
+   * call or found nothing, or a rotation step's precondition does not hold.
+   */
   refused: 3,
-  /** Unavailable: the token endpoint or the signing keys could not be reached or gave no usable reply. */
+  /** Unavailable: the token endpoint, the signing keys or AWS could not be reached or gave no usable reply. */
   unavailable: 4,
 } as const;
 
@@ -40,11 +46,25 @@ export const EXIT_CODES = {
 
 function exitCodeFor(error: unknown): number {
   if (error instanceof InputError || error instanceof StackOutputsError) return EXIT_CODES.usage;
-  if (error instanceof TokenRequestError || error instanceof AccessTokenRejectedError) {
+  if (
+    error instanceof TokenRequestError ||
+    error instanceof AccessTokenRejectedError ||
+    error instanceof RotationRefusedError
+  ) {
     return EXIT_CODES.refused;
   }
   if (error instanceof TokenEndpointError || error instanceof SigningKeysUnavailableError) {
     return EXIT_CODES.unavailable;
+  }
+  if (error instanceof AwsRequestError) {
+    const codes = {
+      'no-credentials': 'usage',
+      denied: 'refused',
+      'not-found': 'refused',
+      unavailable: 'unavailable',
+      failed: 'failure',
+    } as const;
+    return EXIT_CODES[codes[error.problem]];
   }
   return EXIT_CODES.failure;
 }
@@ -59,6 +79,27 @@ function timeoutSeconds(value: string): number {
     );
   }
   return seconds;
+}
+
+/** How long start keeps trying a new secret: 0 (one try) up to the longest timeout. */
+function waitSeconds(value: string): number {
+  const seconds = value.trim() === '' ? NaN : Number(value);
+  const ms = secondsToMs(seconds);
+  if (!(ms >= 0 && ms <= MAX_TIMEOUT_MS)) {
+    throw new InvalidArgumentError(`must be a number of seconds from 0 to ${MAX_TIMEOUT_MS / 1000}`);
+  }
+  return seconds;
+}
+
+/** A grace period, "<whole number><s|m|h|d>", as milliseconds within ROTATION_GRACE_MS. */
+function graceDuration(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < ROTATION_GRACE_MS.min || ms > ROTATION_GRACE_MS.max) {
+    throw new InvalidArgumentError(
+      `must be a whole number of s, m, h or d (e.g. 30m, 24h, 7d), from ${formatDuration(ROTATION_GRACE_MS.min)} to ${formatDuration(ROTATION_GRACE_MS.max)}`,
+    );
+  }
+  return ms;
 }
 
 /** Scopes, space-separated as OAuth separates them, or repeated. */
@@ -95,13 +136,15 @@ function buildProgram(redactor: SecretRedactor): Command {
     .addHelpText(
       'after',
       `
-Exit codes: 0 ok, 1 failure, 2 usage or missing input, 3 refused (token request or token rejected),
-4 unavailable (token endpoint or signing keys unreachable, timed out, or a bad reply).
+Exit codes: 0 ok, 1 failure, 2 usage or missing input, 3 refused (token request or token rejected,
+AWS denied a call, a rotation step's precondition does not hold), 4 unavailable (token endpoint,
+signing keys or AWS unreachable, timed out, or a bad reply).
 
 Examples:
   TOKEN=$(m2m token --stack m2m-auth-dev)
   read-secret | m2m token --client-secret-stdin --token-endpoint <url> --client-id <id>
   m2m token --stack m2m-auth-dev --scope m2m-client/read | m2m verify - --stack m2m-auth-dev
+  m2m rotate-secret start --stack m2m-auth-dev
   m2m doctor`,
     );
 
@@ -118,6 +161,9 @@ Examples:
       redactor,
       // All data passes here: nothing a server or token put in it can drive the terminal.
       print: (text) => process.stdout.write(redactor.redact(sanitizeForTerminal(text, { multiline: true }))),
+      printSecretData: (text) => process.stdout.write(sanitizeForTerminal(text, { multiline: true })),
+      note: (text) => process.stderr.write(redactor.redact(sanitizeForTerminal(text, { multiline: true }))),
+      stdoutIsTerminal: process.stdout.isTTY === true,
     };
   };
 
@@ -201,6 +247,93 @@ Examples:
     .action(async (token: string | undefined, _options, command: Command) => {
       const { runVerifyCommand } = await import('./commands/verify');
       await runVerifyCommand(token, context(command));
+    });
+
+  const rotateSecret = program
+    .command('rotate-secret')
+    .description(
+      "Rotate an app client's secret without downtime: start adds a second secret, finish deletes the old one once callers use the new one, status shows where things stand.",
+    )
+    .addHelpText(
+      'after',
+      `
+Run from the project root after a deploy: the stack's outputs name the user pool, the client and its
+Secrets Manager secret. AWS credentials and region come from the AWS SDK's usual chain
+(AWS_PROFILE, ...; AWS_ENDPOINT_URL is honoured); the region is the user pool's.
+
+  m2m rotate-secret start --stack m2m-auth-dev --client reporting
+  m2m rotate-secret status --stack m2m-auth-dev --client reporting
+  m2m rotate-secret finish --stack m2m-auth-dev --client reporting --grace 24h`,
+    );
+  const rotationCommand = (name: string, description: string) =>
+    rotateSecret
+      .command(name)
+      .description(description)
+      .addOption(stackOption().makeOptionMandatory())
+      .addOption(
+        clientOption("the client whose secret to rotate, by name (default: the stack's first client)"),
+      )
+      .addOption(projectDirOption())
+      .addOption(
+        new Option('--timeout <seconds>', 'how long each AWS call and token request may take')
+          .argParser(timeoutSeconds)
+          .default(10),
+      );
+  rotationCommand(
+    'start',
+    "Add a second secret, prove it gets a token, and store it in the client's Secrets Manager secret; without one, --json hands it over on stdout (never to a terminal). The secret is never printed otherwise.",
+  )
+    .addOption(
+      new Option(
+        '--token-endpoint <url>',
+        "where to prove the new secret, and the endpoint the stored credentials name (default: the stack's token_endpoint)",
+      ),
+    )
+    .addOption(
+      new Option(
+        '--wait <seconds>',
+        'how long to keep trying the new secret while Cognito answers invalid_client',
+      )
+        .argParser(waitSeconds)
+        .default(10),
+    )
+    .option(
+      '--json',
+      'print the result as JSON on stdout; with the secret only where the stack keeps no Secrets Manager secret',
+    )
+    .action(async (_options, command: Command) => {
+      const { runRotateStartCommand } = await import('./commands/rotate-secret');
+      await runRotateStartCommand(context(command));
+    });
+  rotationCommand(
+    'finish',
+    'Delete the old secret once callers use the new one: after --grace since start, or at once with --yes. Refuses while there is one secret, and to delete the secret Secrets Manager holds.',
+  )
+    .addOption(
+      new Option('--grace <duration>', 'delete only once this long has passed since start, e.g. 24h or 7d')
+        .argParser(graceDuration)
+        .conflicts('yes'),
+    )
+    .option('--yes', 'delete now: every caller uses the new secret')
+    .addOption(
+      new Option(
+        '--token-endpoint <url>',
+        "where to prove the secret Secrets Manager holds before deleting the other (default: the stack's token_endpoint)",
+      ),
+    )
+    .option('--json', 'print the deleted and the kept secret as JSON on stdout')
+    .action(async (_options, command: Command) => {
+      const { runRotateFinishCommand } = await import('./commands/rotate-secret');
+      await runRotateFinishCommand(context(command));
+    });
+  rotationCommand(
+    'status',
+    "List the client's secrets (IDs and creation dates, never values) and which one its Secrets Manager secret holds.",
+  )
+    .option('--json', 'print it as JSON')
+    .action(async (_options, command: Command) => {
+      const { runRotateStatusCommand } = await import('./commands/rotate-secret');
+      await runRotateStatusCommand(context(command));
     });
 
   program

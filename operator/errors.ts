@@ -103,3 +103,46 @@ export class AccessTokenRejectedError extends M2mError {
 export class SigningKeysUnavailableError extends M2mError {
   public override readonly name = 'SigningKeysUnavailableError';
 }
+
+/** Why an AWS call failed. */
+export type AwsRequestProblem = 'no-credentials' | 'denied' | 'not-found' | 'unavailable' | 'failed';
+
+/** An AWS API call failed: no credentials, refused, nothing found, unreachable, or otherwise. */
+export class AwsRequestError extends M2mError {
+  public override readonly name = 'AwsRequestError';
+
+  constructor(
+    public readonly problem: AwsRequestProblem,
+    message: string,
+    /** The SDK's error name, e.g. "AccessDeniedException". */
+    public readonly awsError?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Why a step of a client-secret rotation was refused before it changed anything. */
+export type RotationProblem =
+  | 'rotation-in-progress'
+  | 'only-one-secret'
+  | 'grace-not-over'
+  | 'secret-unproven'
+  | 'stored-secret-unknown'
+  | 'stored-secret-is-old'
+  | 'credentials-document'
+  | 'no-way-to-hand-over';
+
+/**
+ * A step of `m2m rotate-secret` was refused: its precondition does not hold (a rotation already in
+ * progress, only one secret, the grace period not over...). Nothing was left changed.
+ */
+export class RotationRefusedError extends M2mError {
+  public override readonly name = 'RotationRefusedError';
+
+  constructor(
+    public readonly problem: RotationProblem,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,6 +1,6 @@
 /**
- * The operator library: get tokens (client-credentials grant), verify them (resource servers), and
- * read a deployed stack's outputs. `import { ... } from 'm2m-auth/operator'`.
+ * The operator library: get tokens (client-credentials grant), verify them (resource servers),
+ * read a deployed stack's outputs, and a client's credentials from Secrets Manager. `import { ... } from 'm2m-auth/operator'`.
  */
 export {
   type AccessToken,
@@ -25,6 +25,13 @@ export {
   type StackOutputs,
   stackDirectory,
 } from './stack-outputs';
+export {
+  type CredentialsDocument,
+  readCredentialsSecret,
+  secretsManagerSecretLoader,
+  type SecretsManagerSecretLoaderOptions,
+  writeCredentialsSecret,
+} from './credentials-secret';
 export { redactSecrets, SecretRedactor } from './secret-redaction';
 export { isLoopbackHost } from './transport-security';
 export { jsonForTerminal, oneLine, sanitizeForTerminal } from './untrusted-text';

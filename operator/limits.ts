@@ -51,3 +51,9 @@ export const MAX_READ_BYTES = 1024 * 1024;
 
 /** The longest access token the verifier parses: Cognito's, even with 100 scopes, are a few kB. */
 export const MAX_ACCESS_TOKEN_LENGTH = 64 * 1024;
+
+/**
+ * The grace period `m2m rotate-secret finish --grace` may ask for: from a second, up to 90 days, the
+ * usual rotation period; a rotation left open longer keeps the secret it is meant to retire.
+ */
+export const ROTATION_GRACE_MS = { min: 1_000, max: 90 * 86_400_000 } as const;

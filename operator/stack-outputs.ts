@@ -20,13 +20,18 @@ export interface StackOutputs {
   readonly issuer: string;
   readonly jwksUri: string;
   readonly domain: string;
-  /** The first client's ID and secret. */
+  /**
+   * The first client's ID and secret. The secret is the one the client was created with, as
+   * Cognito reports it: after `m2m rotate-secret finish` deleted it, there is none.
+   */
   readonly clientId: string;
-  readonly clientSecret: string;
-  /** Every client's ID, secret and allowed scopes, by client name. */
+  readonly clientSecret?: string;
+  /** Every client's ID and allowed scopes, by client name; secrets as `clientSecret`. */
   readonly clientIds: Readonly<Record<string, string>>;
-  readonly clientSecrets: Readonly<Record<string, string>>;
+  readonly clientSecrets: Readonly<Partial<Record<string, string>>>;
   readonly clientScopes: Readonly<Record<string, readonly string[]>>;
+  /** ARNs of the Secrets Manager secrets holding each client's credentials, if the stack stores them. */
+  readonly credentialsSecretArns: Readonly<Partial<Record<string, string>>>;
   /** Every scope of the resource server, as "<resource server>/<scope>". */
   readonly resourceServerScopeIdentifiers: readonly string[];
 }
@@ -35,9 +40,12 @@ export interface StackOutputs {
 export interface StackClient {
   readonly name: string;
   readonly clientId: string;
-  readonly clientSecret: string;
+  /** The client's first secret, while Cognito still has it (see StackOutputs.clientSecret). */
+  readonly clientSecret?: string;
   /** The scopes the client is allowed, as "<resource server>/<scope>". */
   readonly scopes: readonly string[];
+  /** The Secrets Manager secret holding the client's credentials, if the stack stores them. */
+  readonly credentialsSecretArn?: string;
 }
 
 export interface ReadStackOutputsOptions {
@@ -67,11 +75,14 @@ const outputsSchema = z.object({
   jwks_uri: z.string(),
   domain: z.string(),
   client_id: z.string(),
-  client_secret: z.string(),
+  // Terraform drops a null output, and keeps null in a map: so the client secrets once Cognito has
+  // deleted the first secret of a client (m2m rotate-secret finish) and a refresh has read that.
+  client_secret: z.string().optional(),
   client_ids: z.record(z.string(), z.string()),
-  client_secrets: z.record(z.string(), z.string()),
+  client_secrets: z.record(z.string(), z.string().nullable()),
   client_scopes: z.record(z.string(), z.array(z.string())),
   resource_server_scope_identifiers: z.array(z.string()),
+  client_credentials_secret_arns: z.record(z.string(), z.string()).optional(),
 });
 
 /** How long terraform output may take unless told otherwise. */
@@ -148,9 +159,12 @@ export function parseStackOutputs(stackName: string, document: unknown): StackOu
     clientId: o.client_id,
     clientSecret: o.client_secret,
     clientIds: o.client_ids,
-    clientSecrets: o.client_secrets,
+    clientSecrets: Object.fromEntries(
+      Object.entries(o.client_secrets).filter((entry): entry is [string, string] => entry[1] !== null),
+    ),
     clientScopes: o.client_scopes,
     resourceServerScopeIdentifiers: o.resource_server_scope_identifiers,
+    credentialsSecretArns: o.client_credentials_secret_arns ?? {},
   };
 }
 
@@ -167,6 +181,7 @@ export function selectStackClient(outputs: StackOutputs, clientName?: string): S
       clientId: outputs.clientId,
       clientSecret: outputs.clientSecret,
       scopes: outputs.clientScopes[name] ?? [],
+      credentialsSecretArn: ownValue(outputs.credentialsSecretArns, name),
     };
   }
   if (!Object.hasOwn(outputs.clientIds, clientName)) {
@@ -175,19 +190,18 @@ export function selectStackClient(outputs: StackOutputs, clientName?: string): S
       `stack ${outputs.stackName} has no client named "${clientName}" (clients: ${oneLine(names.join(', '))}): check the client name`,
     );
   }
-  const clientSecret = outputs.clientSecrets[clientName];
-  if (clientSecret === undefined) {
-    throw new StackOutputsError(
-      'unexpected-outputs',
-      `output client_secrets of stack ${outputs.stackName} lacks client "${clientName}": redeploy the stack (npx cdktf deploy ${outputs.stackName})`,
-    );
-  }
   return {
     name: clientName,
     clientId: outputs.clientIds[clientName],
-    clientSecret,
+    clientSecret: ownValue(outputs.clientSecrets, clientName),
     scopes: outputs.clientScopes[clientName] ?? [],
+    credentialsSecretArn: ownValue(outputs.credentialsSecretArns, clientName),
   };
+}
+
+/** A map's own entry, so that a client named "constructor" finds nothing inherited. */
+function ownValue<T>(map: Readonly<Partial<Record<string, T>>>, key: string): T | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 function notSynthesized(stackName: string, projectDir: string): StackOutputsError {

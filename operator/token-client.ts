@@ -23,6 +23,15 @@ export interface ClientCredentialsTokenClientOptions {
   /** The app client's secret; it goes only into the Authorization header, never into an error. */
   readonly clientSecret: string;
   /**
+   * Reads the client secret afresh, e.g. `secretsManagerSecretLoader({ secretId })` from
+   * credentials-secret.ts: when the token endpoint answers invalid_client, it is called once and, if
+   * it gives another secret, the request is sent once more with that one, which is kept for later
+   * requests. So a service whose secret was rotated (m2m rotate-secret) carries on without a restart.
+   * No other error is retried, and a failing retry is not retried again.
+   * @default none: invalid_client is final
+   */
+  readonly reloadClientSecret?: () => Promise<string>;
+  /**
    * Full scope identifiers ("<resource server>/<scope>") to ask for when getToken() is given none.
    * @default none, and Cognito then grants every scope the app client is allowed
    */
@@ -88,7 +97,12 @@ export class ClientCredentialsTokenClient {
   public readonly tokenEndpoint: string;
   /** The app client's ID. */
   public readonly clientId: string;
-  private readonly clientSecret: string;
+  private clientSecret: string;
+  /** Every secret this client has held, all masked in messages: the old one may still be echoed. */
+  private readonly knownSecrets = new Set<string>();
+  private readonly reloadClientSecret?: () => Promise<string>;
+  /** One reload at a time, shared by the requests that met invalid_client together. */
+  private reloading?: Promise<string>;
   private readonly defaultScopes: readonly string[];
   private readonly timeoutMs: number;
   private readonly fetch: typeof globalThis.fetch;
@@ -103,6 +117,8 @@ export class ClientCredentialsTokenClient {
     const timeoutMs = checkTimeoutMs('timeoutMs', options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS);
     this.clientId = options.clientId;
     this.clientSecret = options.clientSecret;
+    this.knownSecrets.add(options.clientSecret);
+    this.reloadClientSecret = options.reloadClientSecret;
     this.defaultScopes = normalizeScopes(options.scopes);
     this.timeoutMs = timeoutMs;
     this.fetch = options.fetch ?? globalThis.fetch;
@@ -130,7 +146,7 @@ export class ClientCredentialsTokenClient {
     const request = (async () => {
       try {
         const requestedAt = this.now();
-        const token = await this.requestToken(requestedScopes, requestedAt);
+        const token = await this.requestTokenReloadingSecret(requestedScopes, requestedAt);
         const lifetimeMs = token.expiresAt - requestedAt;
         if (lifetimeMs > 0) {
           this.cache.set(key, { token, refreshAt: token.expiresAt - refreshMarginMs(lifetimeMs) });
@@ -149,7 +165,60 @@ export class ClientCredentialsTokenClient {
     this.cache.clear();
   }
 
-  private async requestToken(scopes: readonly string[], requestedAt: number): Promise<AccessToken> {
+  /** A token; on invalid_client, once more with a reloaded secret if there is another one. */
+  private async requestTokenReloadingSecret(
+    scopes: readonly string[],
+    requestedAt: number,
+  ): Promise<AccessToken> {
+    const secret = this.clientSecret;
+    try {
+      return await this.requestToken(scopes, requestedAt, secret);
+    } catch (error) {
+      if (!(error instanceof TokenRequestError && error.error === 'invalid_client')) throw error;
+      if (!this.reloadClientSecret) throw error;
+      const fresh = await this.reloadSecret(secret, error);
+      if (fresh === secret) throw error;
+      return this.requestToken(scopes, this.now(), fresh);
+    }
+  }
+
+  /**
+   * The secret after a reload that `rejected` prompted. A request that met invalid_client with a
+   * secret already replaced takes the replacement without reading again.
+   */
+  private async reloadSecret(rejected: string, refusal: TokenRequestError): Promise<string> {
+    if (this.clientSecret !== rejected) return this.clientSecret;
+    this.reloading ??= (async () => {
+      let fresh: unknown;
+      try {
+        fresh = await this.reloadClientSecret!();
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new TokenRequestError(
+          refusal.error,
+          refusal.status,
+          `${refusal.message} (reading the secret again failed: ${this.quote(reason)})`,
+        );
+      }
+      if (typeof fresh !== 'string' || fresh === '') {
+        throw new TokenRequestError(
+          refusal.error,
+          refusal.status,
+          `${refusal.message} (reading the secret again gave no secret)`,
+        );
+      }
+      this.knownSecrets.add(fresh);
+      this.clientSecret = fresh;
+      return fresh;
+    })().finally(() => (this.reloading = undefined));
+    return this.reloading;
+  }
+
+  private async requestToken(
+    scopes: readonly string[],
+    requestedAt: number,
+    secret = this.clientSecret,
+  ): Promise<AccessToken> {
     const body = new URLSearchParams({ grant_type: 'client_credentials' });
     if (scopes.length > 0) body.set('scope', scopes.join(' '));
     let response: Response;
@@ -158,7 +227,7 @@ export class ClientCredentialsTokenClient {
       response = await this.fetch(this.tokenEndpoint, {
         method: 'POST',
         headers: {
-          authorization: this.basicAuthorization(),
+          authorization: this.basicAuthorization(secret),
           'content-type': 'application/x-www-form-urlencoded',
           accept: 'application/json',
         },
@@ -252,8 +321,8 @@ export class ClientCredentialsTokenClient {
   }
 
   /** HTTP Basic credentials, each part form-urlencoded first as RFC 6749 section 2.3.1 asks. */
-  private basicAuthorization(): string {
-    const credentials = `${formUrlEncode(this.clientId)}:${formUrlEncode(this.clientSecret)}`;
+  private basicAuthorization(secret: string): string {
+    const credentials = `${formUrlEncode(this.clientId)}:${formUrlEncode(secret)}`;
     return `Basic ${Buffer.from(credentials).toString('base64')}`;
   }
 
@@ -321,7 +390,11 @@ export class ClientCredentialsTokenClient {
   }
 
   private redact(text: string): string {
-    return redactSecrets(text, [this.clientSecret, this.basicAuthorization().slice('Basic '.length)]);
+    const secrets = [...this.knownSecrets];
+    return redactSecrets(text, [
+      ...secrets,
+      ...secrets.map((secret) => this.basicAuthorization(secret).slice('Basic '.length)),
+    ]);
   }
 }
 

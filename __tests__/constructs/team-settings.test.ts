@@ -126,6 +126,27 @@ describe('storeCredentialsInSecretsManager', () => {
     );
   });
 
+  test('writes the document once, again only when its app client is replaced, and never without a secret', () => {
+    const versions = Object.values(tf.resource.aws_secretsmanager_secret_version) as TerraformJson[];
+    for (const client of ['reporting', 'ingest']) {
+      const [address] = appClient(tf, client);
+      const version = versions.find((v) => v.secret_string.includes(`${address}.id`))!;
+      // A bare reference, as depends_on takes it.
+      expect(version.lifecycle).toEqual({
+        ignore_changes: ['secret_string'],
+        replace_triggered_by: [`${address}.id`],
+        postcondition: [
+          {
+            condition: '${jsondecode(self.secret_string).client_secret != null}',
+            error_message: expect.stringMatching(
+              /^This would write a credentials document without client_secret/,
+            ),
+          },
+        ],
+      });
+    }
+  });
+
   test('outputs the secret ARNs by client name', () => {
     const secrets = Object.keys(tf.resource.aws_secretsmanager_secret);
     expect(tf.output.client_credentials_secret_arns.value).toEqual({

@@ -21,6 +21,8 @@ jest.setTimeout(TEST_TIMEOUT_MS);
 const SECRET = 'env-secret-0123456789';
 const STACK_SECRETS = ['stack-secret-a', 'stack-secret-b'];
 const READ = 'm2m-client/read';
+const REPORTING_SECRET_ARN =
+  'arn:aws:secretsmanager:us-east-1:123456789012:secret:m2m-auth/dev/reporting-AbCdEf';
 const WRITE = 'm2m-client/write';
 
 interface Setup {
@@ -44,8 +46,20 @@ const setup = () =>
         'env-client': { secret: SECRET, scopes: [READ, WRITE] },
       },
     });
+    const { client_secret: _deleted, ...rotated } = stackOutputValues({
+      token_endpoint: fake.tokenEndpoint(),
+      client_secrets: { 'm2m-client': null, reporting: null },
+      client_credentials_secret_arns: { reporting: REPORTING_SECRET_ARN },
+    });
     const project = createFakeProject({
       'm2m-auth-dev': stackOutputValues({ token_endpoint: fake.tokenEndpoint() }),
+      // After m2m rotate-secret finish and a refresh: Cognito reports no secret for the clients.
+      'm2m-auth-rotated': rotated,
+      // After m2m rotate-secret finish, before a refresh: the state still holds the deleted secret.
+      'm2m-auth-stale': stackOutputValues({
+        token_endpoint: fake.tokenEndpoint(),
+        client_secret: 'deleted-first-secret',
+      }),
     });
     return {
       fake,
@@ -129,6 +143,57 @@ test.concurrent(
     );
   },
 );
+
+test.concurrent('invalid_client with --stack says the outputs may hold a rotated-out secret', async () => {
+  const { project, stackPath } = await setup();
+  const args = ['--project-dir', project.dir];
+  const result = checked(await runCli(['token', '--stack', 'm2m-auth-stale', ...args], { path: stackPath }));
+
+  expect(result.code).toBe(3);
+  expect(result.stderr).not.toContain('deleted-first-secret');
+  expect(errorLine(result)).toMatch(
+    /^error: token endpoint rejected the credentials of client client-a \(invalid_client\).*\(if the secret was rotated, the stack's outputs may hold the deleted one: see m2m rotate-secret status\)$/,
+  );
+});
+
+test.concurrent.each([
+  [
+    'reporting',
+    `pipe in the current one with --client-secret-stdin, e.g. from aws secretsmanager get-secret-value --secret-id ${REPORTING_SECRET_ARN}`,
+  ],
+  ['m2m-client', 'pipe in the secret m2m rotate-secret start handed over with --client-secret-stdin'],
+])(
+  'a stack that no longer reports the secret of client %s exits 2, saying where the secret is',
+  async (client, fix) => {
+    const { project, stackPath } = await setup();
+    const args = ['--project-dir', project.dir, '--client', client];
+    const result = checked(
+      await runCli(['token', '--stack', 'm2m-auth-rotated', ...args], {
+        path: stackPath,
+        command: WITHOUT_NETWORK,
+      }),
+    );
+
+    expect(result.code).toBe(2);
+    expect(errorLine(result)).toBe(
+      `error: stack m2m-auth-rotated no longer reports a secret for client ${client}, as m2m rotate-secret finish deleted the one it was created with: ${fix}`,
+    );
+  },
+);
+
+test.concurrent('a stack without the secret still serves with --client-secret-stdin', async () => {
+  const { project, stackPath } = await setup();
+  const args = ['--project-dir', project.dir, '--client', 'reporting', '--client-secret-stdin'];
+  const result = checked(
+    await runCli(['token', '--stack', 'm2m-auth-rotated', ...args], {
+      path: stackPath,
+      stdin: 'stack-secret-b\n',
+    }),
+  );
+
+  expect(result.code).toBe(0);
+  expect(claimsOf(result.stdout)).toMatchObject({ client_id: 'client-b' });
+});
 
 test.concurrent('invalid_scope with --stack names the scopes the client is allowed', async () => {
   const { project, stackPath } = await setup();

@@ -1,8 +1,10 @@
 /**
  * A local stand-in for a Cognito user pool: the token endpoint (client-credentials grant, answering
- * as Cognito does) and the JWKS, with RS256 tokens carrying Cognito's access-token claims.
+ * as Cognito does) and the JWKS, with RS256 tokens carrying Cognito's access-token claims; and its
+ * app clients' secrets, up to two each, as Cognito's secret-rotation API keeps them (the API calls
+ * themselves are mocked with aws-sdk-client-mock, see cognito-rotation-mock.ts).
  */
-import { generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomBytes, randomUUID, sign } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -60,6 +62,7 @@ export function mintAccessToken(
 }
 
 export interface FakeClient {
+  /** The secret the client was created with; AddUserPoolClientSecret may add a second. */
   readonly secret: string;
   readonly scopes: readonly string[];
   /** false: the client may not use the client-credentials grant. */
@@ -87,9 +90,34 @@ export interface FakeCognitoOptions {
   readonly expiresIn?: number;
 }
 
+/** One of a client's secrets, as Cognito's secret-rotation API describes it. */
+export interface FakeClientSecret {
+  /** "<client id>--<epoch milliseconds of creation>", as Cognito writes it. */
+  readonly id: string;
+  readonly value: string;
+  readonly created: Date;
+}
+
+/** An error of Cognito's API: its exception name (e.g. LimitExceededException) and message. */
+export class FakeCognitoApiError extends Error {
+  constructor(
+    readonly exception: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Cognito allows an app client two secrets at a time. */
+const SECRETS_PER_CLIENT = 2;
+
 export class FakeCognito {
   readonly tokenRequests: RecordedTokenRequest[] = [];
   jwksRequests = 0;
+  /** Each client's active secrets, oldest first: the token endpoint accepts any of them. */
+  private readonly secrets = new Map<string, FakeClientSecret[]>();
+  /** Secret values the token endpoint refuses for now, as Cognito may a new one for a moment. */
+  readonly notYetAccepted = new Set<string>();
 
   private constructor(
     private readonly server: http.Server,
@@ -100,8 +128,63 @@ export class FakeCognito {
     const server = http.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const fake = new FakeCognito(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const created = new Date('2026-01-01T00:00:00Z');
+    for (const [clientId, client] of Object.entries(options.clients)) {
+      fake.secrets.set(clientId, [
+        { id: `${clientId}--${created.getTime()}`, value: client.secret, created },
+      ]);
+    }
     server.on('request', (request, response) => fake.handle(options, request, response));
     return fake;
+  }
+
+  /**
+   * AddUserPoolClientSecret: a new generated secret, refused with LimitExceededException when the
+   * client has two already.
+   */
+  addClientSecret(clientId: string, created = new Date()): FakeClientSecret {
+    const secrets = this.clientSecrets(clientId);
+    if (secrets.length >= SECRETS_PER_CLIENT) {
+      throw new FakeCognitoApiError(
+        'LimitExceededException',
+        `Client ${clientId} already has ${SECRETS_PER_CLIENT} secrets.`,
+      );
+    }
+    // Cognito's generated secrets: 51 lowercase letters and digits.
+    const value = randomBytes(64)
+      .toString('base64')
+      .replace(/[^a-z0-9]/g, '')
+      .padEnd(51, '7')
+      .slice(0, 51);
+    const secret = { id: `${clientId}--${created.getTime()}`, value, created };
+    secrets.push(secret);
+    return secret;
+  }
+
+  /** ListUserPoolClientSecrets: ids and creation dates, never values. */
+  listClientSecrets(clientId: string): { id: string; created: Date }[] {
+    return this.clientSecrets(clientId).map(({ id, created }) => ({ id, created }));
+  }
+
+  /** DeleteUserPoolClientSecret: refused for an unknown secret and for the client's last one. */
+  deleteClientSecret(clientId: string, secretId: string): void {
+    const secrets = this.clientSecrets(clientId);
+    const index = secrets.findIndex((secret) => secret.id === secretId);
+    if (index < 0)
+      throw new FakeCognitoApiError('ResourceNotFoundException', `Secret ${secretId} not found.`);
+    if (secrets.length === 1) {
+      throw new FakeCognitoApiError(
+        'InvalidParameterException',
+        'Cannot delete the last secret of a client.',
+      );
+    }
+    secrets.splice(index, 1);
+  }
+
+  private clientSecrets(clientId: string): FakeClientSecret[] {
+    const secrets = this.secrets.get(clientId);
+    if (!secrets) throw new FakeCognitoApiError('ResourceNotFoundException', `Client ${clientId} not found.`);
+    return secrets;
   }
 
   tokenEndpoint(scenario?: Scenario): string {
@@ -155,7 +238,11 @@ export class FakeCognito {
         return reply(400, { error: 'invalid_request' });
       }
       const client = options.clients[clientId];
-      if (!client || client.secret !== clientSecret) return reply(400, { error: 'invalid_client' });
+      const active = this.secrets.get(clientId) ?? [];
+      const accepted = active.some((secret) => secret.value === clientSecret);
+      if (!client || !accepted || this.notYetAccepted.has(clientSecret)) {
+        return reply(400, { error: 'invalid_client' });
+      }
       if (form.get('grant_type') !== 'client_credentials')
         return reply(400, { error: 'unsupported_grant_type' });
       if (client.grantAllowed === false) return reply(400, { error: 'unauthorized_client' });

@@ -128,6 +128,38 @@ test('an output missing or of the wrong shape is named, its value (maybe a secre
   );
 });
 
+test("after a rotation's finish a client may have no secret in the outputs: Terraform drops a null output and keeps null in a map", () => {
+  const { client_secret: _dropped, ...values } = stackOutputValues({
+    client_secrets: { 'm2m-client': null, reporting: 'stack-secret-b' },
+  });
+  const outputs = parseStackOutputs('s', terraformOutputDocument(values));
+
+  expect(outputs.clientSecret).toBeUndefined();
+  expect(outputs.clientSecrets).toEqual({ reporting: 'stack-secret-b' });
+  expect(selectStackClient(outputs)).toMatchObject({ clientId: 'client-a', clientSecret: undefined });
+  expect(selectStackClient(outputs, 'm2m-client').clientSecret).toBeUndefined();
+  expect(selectStackClient(outputs, 'reporting').clientSecret).toBe('stack-secret-b');
+});
+
+test("each client's Secrets Manager secret ARN, where the stack stores credentials; none otherwise", () => {
+  const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:m2m-auth/dev/reporting-AbCdEf';
+  const stored = parseStackOutputs(
+    's',
+    terraformOutputDocument(stackOutputValues({ client_credentials_secret_arns: { reporting: arn } })),
+  );
+  expect(selectStackClient(stored, 'reporting').credentialsSecretArn).toBe(arn);
+  expect(selectStackClient(stored).credentialsSecretArn).toBeUndefined();
+
+  const plain = parseStackOutputs('s', terraformOutputDocument(stackOutputValues()));
+  expect(plain.credentialsSecretArns).toEqual({});
+  expect(selectStackClient(plain, 'reporting').credentialsSecretArn).toBeUndefined();
+  // Inherited names find nothing.
+  expect(selectStackClient({ ...plain, clientIds: { constructor: 'c' } }, 'constructor')).toMatchObject({
+    clientSecret: undefined,
+    credentialsSecretArn: undefined,
+  });
+});
+
 test('client names from the state are quoted bounded and sanitized', () => {
   const names = Array.from({ length: 500 }, (_, i) => `client-${i}\u001b[2J\u202e`);
   const outputs = parseStackOutputs(

@@ -368,3 +368,139 @@ test('an endless reply is read to 1 MiB and no further: a bad reply, the connect
     await server.close();
   }
 });
+
+describe('reloadClientSecret: a rotated secret is picked up without a restart', () => {
+  const OLD = 'old-secret-0123456789abcdef';
+  let rotating: FakeCognito;
+  beforeEach(async () => {
+    rotating = await FakeCognito.start({
+      key: createSigningKey(),
+      clients: { 'client-r': { secret: OLD, scopes: [READ] } },
+    });
+  });
+  afterEach(() => rotating.close());
+
+  /** The rotation of m2m rotate-secret: a second secret, then the first one deleted. */
+  function rotate(): string {
+    const fresh = rotating.addClientSecret('client-r');
+    const [first] = rotating.listClientSecrets('client-r');
+    rotating.deleteClientSecret('client-r', first.id);
+    return fresh.value;
+  }
+
+  function rotatingClient(reloadClientSecret: () => Promise<string>, scenario?: Scenario) {
+    return new ClientCredentialsTokenClient({
+      tokenEndpoint: rotating.tokenEndpoint(scenario),
+      clientId: 'client-r',
+      clientSecret: OLD,
+      reloadClientSecret,
+    });
+  }
+
+  test('on invalid_client it reads the secret again, retries once with it, and keeps it', async () => {
+    const fresh = rotate();
+    const reload = jest.fn(async () => fresh);
+    const tokens = rotatingClient(reload);
+
+    await tokens.getToken();
+    expect(reload).toHaveBeenCalledTimes(1);
+    expect(rotating.tokenRequests.map((r) => r.clientSecret)).toEqual([OLD, fresh]);
+
+    tokens.clearCache();
+    await tokens.getToken();
+    expect(reload).toHaveBeenCalledTimes(1);
+    expect(rotating.tokenRequests.map((r) => r.clientSecret)).toEqual([OLD, fresh, fresh]);
+  });
+
+  test('the same secret again is no reason to retry: the refusal stands', async () => {
+    rotate();
+    const reload = jest.fn(async () => OLD);
+    const error = await failure(rotatingClient(reload).getToken());
+
+    expect(error).toMatchObject({ error: 'invalid_client' });
+    expect(reload).toHaveBeenCalledTimes(1);
+    expect(rotating.tokenRequests).toHaveLength(1);
+  });
+
+  test('a retry refused again is not retried: two requests, one reload, no loop', async () => {
+    rotate();
+    const reload = jest.fn(async () => 'another-wrong-secret-0123456789');
+    const error = await failure(rotatingClient(reload).getToken());
+
+    expect(error).toMatchObject({ error: 'invalid_client' });
+    expect(error.message).not.toContain('another-wrong-secret-0123456789');
+    expect(reload).toHaveBeenCalledTimes(1);
+    expect(rotating.tokenRequests.map((r) => r.clientSecret)).toEqual([
+      OLD,
+      'another-wrong-secret-0123456789',
+    ]);
+  });
+
+  test.each<[string, Scenario | undefined, Partial<ClientCredentialsTokenClientOptions>]>([
+    ['invalid_scope', undefined, { scopes: ['m2m-client/admin'] }],
+    ['HTTP 5xx', 'server-error', {}],
+    ['unsupported_grant_type', 'unsupported-grant-type', {}],
+  ])('%s is not a reason to read the secret again', async (_name, scenario, overrides) => {
+    const reload = jest.fn(async () => 'never-used-secret-0123456789');
+    const tokens = new ClientCredentialsTokenClient({
+      tokenEndpoint: rotating.tokenEndpoint(scenario),
+      clientId: 'client-r',
+      clientSecret: OLD,
+      reloadClientSecret: reload,
+      ...overrides,
+    });
+    await failure(tokens.getToken());
+
+    expect(reload).not.toHaveBeenCalled();
+    expect(rotating.tokenRequests).toHaveLength(1);
+  });
+
+  test('a reload that fails is reported with the refusal, its message masked and bounded', async () => {
+    rotate();
+    const reload = jest.fn(async () => {
+      throw new Error(`secret store down, had ${OLD}\u001b[2J${'x'.repeat(5000)}`);
+    });
+    const error = await failure(rotatingClient(reload).getToken());
+
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error.message).toMatch(
+      /^token endpoint rejected the credentials of client client-r \(invalid_client\).* \(reading the secret again failed: secret store down, had \*\*\*x+\.\.\.\)$/,
+    );
+    expect(error.message).not.toMatch(TERMINAL_ACTIVE);
+    expect(error.message).not.toContain(OLD);
+    expect(rotating.tokenRequests).toHaveLength(1);
+  });
+
+  test('a reload that gives no secret is reported, and nothing is retried', async () => {
+    rotate();
+    const error = await failure(rotatingClient(async () => '').getToken());
+
+    expect(error.message).toMatch(/\(reading the secret again gave no secret\)$/);
+    expect(rotating.tokenRequests).toHaveLength(1);
+  });
+
+  test('concurrent requests refused together share one reload', async () => {
+    const fresh = rotate();
+    let calls = 0;
+    const reload = async () => {
+      calls += 1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return fresh;
+    };
+    const tokens = rotatingClient(reload);
+    await Promise.all([tokens.getToken([READ]), tokens.getToken(), tokens.getToken([`${READ} `])]);
+
+    expect(calls).toBe(1);
+    expect(rotating.tokenRequests.filter((r) => r.clientSecret === fresh).length).toBeGreaterThan(0);
+  });
+
+  test('both the old and the reloaded secret are masked when a server echoes them', async () => {
+    const fresh = rotate();
+    const error = await failure(rotatingClient(async () => fresh, 'echo-secret').getToken());
+
+    expect(rotating.tokenRequests.map((r) => r.clientSecret)).toEqual([OLD, fresh]);
+    expect(error.message).toContain('bad secret *** in Basic ***');
+    expect(error.message).not.toContain(fresh);
+    expect(error.message).not.toContain(Buffer.from(`client-r:${fresh}`).toString('base64').slice(4, 40));
+  });
+});

@@ -13,6 +13,15 @@ export interface CommandContext<Options> {
   readonly redactor: SecretRedactor;
   /** Writes data to stdout, with secrets masked. */
   print(text: string): void;
+  /**
+   * Writes data to stdout that carries a secret on purpose, unmasked (but sanitized): only where
+   * the operator asked for it, and never to a terminal.
+   */
+  printSecretData(text: string): void;
+  /** Writes a diagnostic (progress, what to do next) to stderr, with secrets masked. */
+  note(text: string): void;
+  /** Whether stdout is a terminal, where a secret would stay on screen and in scrollback. */
+  readonly stdoutIsTerminal: boolean;
 }
 
 /**

@@ -4,11 +4,11 @@
  * command finishes quickly offline.
  */
 import { execFile } from 'node:child_process';
-import { Readable } from 'node:stream';
 import { type MirrorFallback, withMirrorFallback } from '../../terraform-check/cli-config';
 import { checkProviderInstallation } from '../../terraform-check/provider-installation';
 import { findTerraform } from '../../terraform-check/terraform';
-import { describeBytes, limitStream, TooLargeError } from '../bounded-read';
+import { limitReplies } from '../aws';
+import { describeBytes, TooLargeError } from '../bounded-read';
 import { MAX_READ_BYTES, secondsToMs } from '../limits';
 import { oneLine } from '../untrusted-text';
 import type { CommandContext } from './command-context';
@@ -192,15 +192,7 @@ async function checkAws(timeoutMs: number): Promise<CheckResult[]> {
     requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
   });
   // The SDK reads a reply whole, and AWS_ENDPOINT_URL_STS may point anywhere: bound what it reads.
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      const response = result.response as { body?: unknown };
-      if (response.body instanceof Readable) response.body = limitStream(response.body, MAX_READ_BYTES);
-      return result;
-    },
-    { step: 'deserialize', priority: 'low', name: 'm2mReplyLimit' },
-  );
+  limitReplies(client.middlewareStack);
   const endpoint = process.env.AWS_ENDPOINT_URL_STS ?? `sts.${region ?? 'us-east-1'}.amazonaws.com`;
   try {
     const identity = await withTimeout(

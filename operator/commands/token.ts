@@ -63,6 +63,15 @@ export async function runTokenCommand(context: CommandContext<TokenCommandOption
     // Given on stdin, it was asked for on the command line, and wins as command-line options do.
     clientSecret: stdinSecret ?? resolveOption(context, 'clientSecret', stackClient?.clientSecret),
   };
+  if (!values.clientSecret && stackClient && stackClient.clientSecret === undefined) {
+    throw new InputError(
+      `stack ${options.stack} no longer reports a secret for client ${oneLine(stackClient.name)}, as m2m rotate-secret finish deleted the one it was created with: ${
+        stackClient.credentialsSecretArn
+          ? `pipe in the current one with --client-secret-stdin, e.g. from aws secretsmanager get-secret-value --secret-id ${oneLine(stackClient.credentialsSecretArn)}`
+          : 'pipe in the secret m2m rotate-secret start handed over with --client-secret-stdin'
+      }`,
+    );
+  }
   const missing = INPUTS.filter((input) => !values[input.key]);
   if (missing.length > 0) {
     throw new InputError(
@@ -80,6 +89,14 @@ export async function runTokenCommand(context: CommandContext<TokenCommandOption
   });
   const token = await client.getAccessToken().catch((error: unknown) => {
     // With a stack at hand, name the scopes the client may ask for.
+    // terraform output shows the state as the last refresh left it: the first secret, maybe deleted since.
+    if (error instanceof TokenRequestError && error.error === 'invalid_client' && stackClient) {
+      throw new TokenRequestError(
+        error.error,
+        error.status,
+        `${error.message} (if the secret was rotated, the stack's outputs may hold the deleted one: see m2m rotate-secret status)`,
+      );
+    }
     if (error instanceof TokenRequestError && error.error === 'invalid_scope' && stackClient) {
       const allowed = oneLine(stackClient.scopes.join(' ')) || 'none listed';
       throw new TokenRequestError(
