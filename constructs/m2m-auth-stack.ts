@@ -20,6 +20,11 @@ export interface M2mAuthStackProps {
   readonly outdir?: string;
 }
 
+/** The stack of an environment, and the folder under cdktf.out/stacks it is synthesized into. */
+export function stackName(environmentName: EnvironmentName): string {
+  return `m2m-auth-${environmentName}`;
+}
+
 /** The tags the provider puts on every resource of a stack (Cognito tags only the user pool). */
 export function defaultTags(environmentName: string, projectTag: string): Record<string, string> {
   return { Environment: environmentName, Project: projectTag, ManagedBy: 'cdktf' };

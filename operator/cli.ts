@@ -1,5 +1,5 @@
 /**
- * The operator CLI, `m2m`: token, verify, doctor. This file is the whole command-line surface; each
+ * The operator CLI, `m2m`: token, verify, doctor, adopt. This file is the whole command-line surface; each
  * command's work lives in commands/ and is loaded only when that command runs, so --help stays fast.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -7,6 +7,7 @@ import { version } from '../package.json';
 import type { CommandContext } from './commands/command-context';
 import {
   AccessTokenRejectedError,
+  AdoptionRefusedError,
   InputError,
   SigningKeysUnavailableError,
   StackOutputsError,
@@ -14,6 +15,7 @@ import {
   TokenRequestError,
 } from './errors';
 import { SecretRedactor } from './secret-redaction';
+import { printable } from './terminal-text';
 
 /** Exit codes, so scripts can tell a typo from an outage. */
 export const EXIT_CODES = {
@@ -22,7 +24,10 @@ export const EXIT_CODES = {
   failure: 1,
   /** Bad usage or missing input: an option, an environment variable, a stack's outputs. */
   usage: 2,
-  /** Refused: the token endpoint rejected the request, or the token failed verification. */
+  /**
+   * Refused: the token endpoint rejected the request, the token failed verification, or adopt will
+   * not take over the deployment as it is.
+   */
   refused: 3,
   /** Unavailable: the token endpoint or the signing keys could not be reached or gave no usable reply. */
   unavailable: 4,
@@ -32,7 +37,11 @@ export const EXIT_CODES = {
 
 function exitCodeFor(error: unknown): number {
   if (error instanceof InputError || error instanceof StackOutputsError) return EXIT_CODES.usage;
-  if (error instanceof TokenRequestError || error instanceof AccessTokenRejectedError) {
+  if (
+    error instanceof TokenRequestError ||
+    error instanceof AccessTokenRejectedError ||
+    error instanceof AdoptionRefusedError
+  ) {
     return EXIT_CODES.refused;
   }
   if (error instanceof TokenEndpointError || error instanceof SigningKeysUnavailableError) {
@@ -78,13 +87,15 @@ function buildProgram(redactor: SecretRedactor): Command {
     .addHelpText(
       'after',
       `
-Exit codes: 0 ok, 1 failure, 2 usage or missing input, 3 refused (token request or token rejected),
-4 unavailable (token endpoint or signing keys unreachable, timed out, or a bad reply).
+Exit codes: 0 ok, 1 failure, 2 usage or missing input, 3 refused (token request or token rejected, or
+a deployment adopt will not take over), 4 unavailable (token endpoint or signing keys unreachable,
+timed out, or a bad reply).
 
 Examples:
   TOKEN=$(m2m token --stack m2m-auth-dev)
   m2m token --stack m2m-auth-dev --scope m2m-client/read | m2m verify - --stack m2m-auth-dev
-  m2m doctor`,
+  m2m doctor
+  m2m adopt --from-dir ../m2m-cognito`,
     );
 
   const context = <Options extends object>(command: Command): CommandContext<Options> => {
@@ -199,6 +210,40 @@ Examples:
       }
     });
 
+  program
+    .command('adopt')
+    .description(
+      'Take over a deployment of the original main.tf without recreating anything: write the settings and ' +
+        'import IDs into cdktf.json and print the plan to expect. After the deploy, --finish drops the ' +
+        'resources from the old state.',
+    )
+    .addOption(
+      new Option(
+        '--from-state <file>',
+        "the old configuration's state file, e.g. ../m2m-cognito/terraform.tfstate",
+      ).conflicts('fromDir'),
+    )
+    .addOption(
+      new Option(
+        '--from-dir <dir>',
+        "the old configuration's folder; its state is read with terraform show -json (remote states too)",
+      ),
+    )
+    .option(
+      '--finish',
+      'after the deploy: remove the resources from the old state (backed up first) and the imports from cdktf.json',
+    )
+    .addOption(new Option('--project-dir <dir>', "this project's root, which holds cdktf.json").default('.'))
+    .addOption(
+      new Option('--timeout <seconds>', 'how long each terraform command may take')
+        .argParser(positiveSeconds)
+        .default(120),
+    )
+    .action(async (_options, command: Command) => {
+      const { runAdoptCommand } = await import('./commands/adopt');
+      await runAdoptCommand(context(command));
+    });
+
   return program;
 }
 
@@ -219,7 +264,10 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     const message = error instanceof Error ? error.message : String(error);
     const hint = exitCodeFor(error) === EXIT_CODES.failure ? ' (run with --debug for details)' : '';
-    process.stderr.write(`error: ${redactor.redact(message.replace(/\s+/g, ' ').trim())}${hint}\n`);
+    // Messages can quote input (a state, a server's reply): no control character reaches the terminal.
+    process.stderr.write(
+      `error: ${printable(redactor.redact(message.replace(/\s+/g, ' ').trim()))}${hint}\n`,
+    );
     if (program.opts().debug && error instanceof Error && error.stack) {
       process.stderr.write(`${redactor.redact(error.stack)}\n`);
     }
