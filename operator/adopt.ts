@@ -19,7 +19,7 @@ import { CognitoM2mAuth } from '../constructs/cognito-m2m-auth';
 import { defaultTags } from '../constructs/m2m-auth-stack';
 import { AdoptionRefusedError } from './errors';
 import type { StateResource } from './terraform-state';
-import { quoted } from './terminal-text';
+import { printable, quoted } from './terminal-text';
 
 export const USER_POOL = 'aws_cognito_user_pool';
 export const RESOURCE_SERVER = 'aws_cognito_resource_server';
@@ -311,7 +311,7 @@ export function planAdoption(existing: Record<string, unknown>, adoption: Adopti
     current = parseSettings(existing);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    throw refuse(`${error.problems[0]}: fix cdktf.json first`);
+    throw refuse(`${printable(error.problems[0])}: fix cdktf.json first`);
   }
   if (current.storeCredentialsInSecretsManager) {
     throw refuse(
@@ -343,7 +343,7 @@ export function planAdoption(existing: Record<string, unknown>, adoption: Adopti
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw refuse(
-      `the old deployment does not fit this project's settings: ${error.problems[0]}: change it in the old configuration and apply there first`,
+      `the old deployment does not fit this project's settings: ${printable(error.problems[0])}: change it in the old configuration and apply there first`,
     );
   }
   for (const key of [
