@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, TerraformStack } from 'cdktf';
+import { App, type TerraformResource, TerraformStack } from 'cdktf';
 import { ConfigError, parseSettings } from '../config/load';
 import { TOKEN_VALIDITY_UNIT_SECONDS, type TokenValidityUnit } from '../config/limits';
 import { brokenRules, ENVIRONMENTS, type EnvironmentName, settingRules } from '../config/rules';
@@ -325,7 +325,7 @@ export function planAdoption(existing: Record<string, unknown>, adoption: Adopti
     );
   }
 
-  const environments = (current.environments as string[]).includes(environment)
+  const environments = current.environments.includes(environment)
     ? current.environments
     : [...current.environments, environment];
   const written = {
@@ -428,20 +428,21 @@ function plannedChanges(settings: Settings, adoption: Adoption): string[] {
     const synthesized = stack.toTerraform() as {
       resource: Record<string, Record<string, Record<string, unknown>>>;
     };
-    const pairs: [{ terraformResourceType: string; friendlyUniqueId: string }, StateResource][] = [
+    const pairs: [TerraformResource, StateResource][] = [
       [auth.userPool, deployment.pool],
       [auth.resourceServer, deployment.resourceServer],
       [auth.domain, deployment.domain],
-      ...settings.clients.map(
-        (client, index) =>
-          [auth.clients.get(client.name)!.client.appClient, deployment.clients[index]] as const,
-      ),
-    ] as [{ terraformResourceType: string; friendlyUniqueId: string }, StateResource][];
+      // deriveAdoption made one entry of clients per old client, in order.
+      ...adoption.settings.clients.map((client, index): [TerraformResource, StateResource] => [
+        auth.clients.get(client.name)!.client.appClient,
+        deployment.clients[index],
+      ]),
+    ];
     const changes: string[] = [];
     for (const [resource, old] of pairs) {
       const planned = synthesized.resource[resource.terraformResourceType][resource.friendlyUniqueId];
       const ignored = new Set(
-        ((planned.lifecycle as { ignore_changes?: string[] })?.ignore_changes ?? []) as string[],
+        (planned.lifecycle as { ignore_changes?: string[] } | undefined)?.ignore_changes,
       );
       const expected = mergeDefaults(planned, LEFT_TO_DEFAULTS[old.type] ?? {});
       for (const [attribute, value] of Object.entries(expected)) {

@@ -226,7 +226,7 @@ Examples:
     .addOption(
       new Option(
         '--from-dir <dir>',
-        "the old configuration's folder; its state is read with terraform show -json (remote states too)",
+        "the old configuration's folder; its state is read with terraform (show -json, or state pull for --finish), remote states too",
       ),
     )
     .option(
