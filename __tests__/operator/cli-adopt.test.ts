@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_STATE_BYTES, readStateFile } from '../../operator/terraform-state';
+import { runCommand } from '../../terraform-check/terraform';
 import { PROJECT_ROOT } from '../helpers/project';
 import {
   attributesOf,
@@ -218,4 +219,10 @@ describe('reading a state file', () => {
       'aws_cognito_user_pool_domain',
     ]);
   });
+});
+
+test('a command that prints more than adopt reads is stopped, not collected', async () => {
+  const result = await runCommand('yes', [], { cwd: os.tmpdir(), maxOutputChars: 10_000 });
+  expect(result).toMatchObject({ overflowed: true });
+  expect(result.stdout.length).toBeLessThanOrEqual(10_000);
 });
