@@ -20,6 +20,7 @@ interface Instance {
 }
 interface Resource {
   module?: string;
+  provider?: string;
   mode: string;
   type: string;
   name: string;

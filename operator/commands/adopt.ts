@@ -200,11 +200,13 @@ async function removeFromOldState(
     const stateFile = path.resolve(options.fromState);
     const backup = `${stateFile}.m2m-adopt-${stamp}.backup`;
     fs.copyFileSync(stateFile, backup, fs.constants.COPYFILE_EXCL);
-    // A folder of its own, so that no configuration or backend around the file is picked up.
+    // A folder of its own, so that no configuration or backend around the file is picked up; it also
+    // takes Terraform's own backup, a rewrite of the state: ours is the file byte for byte.
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-adopt-'));
     try {
+      const discarded = path.join(scratch, 'terraform.tfstate.backup');
       await terraform(
-        ['state', 'rm', `-state=${stateFile}`, `-backup=${backup}`, ...addresses],
+        ['state', 'rm', `-state=${stateFile}`, `-backup=${discarded}`, ...addresses],
         scratch,
         run,
       );
