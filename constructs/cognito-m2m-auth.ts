@@ -96,6 +96,16 @@ export interface CognitoM2mAuthProps {
   readonly imports?: CognitoM2mImports;
 }
 
+/** The user pool's name: "<environment>-<prefix>-user-pool"; literals or Terraform references. */
+export function userPoolName(environmentName: string, prefix: string): string {
+  return `${environmentName}-${prefix}-user-pool`;
+}
+
+/** The Cognito domain: "<prefix>-<environment>-auth", or "<prefix>-auth" in prod. */
+export function userPoolDomain(environmentName: string, prefix: string): string {
+  return inProduction(environmentName, `${prefix}-auth`, `${prefix}-${environmentName}-auth`);
+}
+
 /** What the construct made for one client. */
 export interface M2mClient {
   readonly client: M2mAppClient;
@@ -169,7 +179,7 @@ export class CognitoM2mAuth extends Construct {
     }
 
     this.userPool = new CognitoUserPool(this, 'user-pool', {
-      name: `${environmentName}-${userPoolNamePrefix}-user-pool`,
+      name: userPoolName(environmentName, userPoolNamePrefix),
       // Machines only: nobody signs up, and no e-mail, password-reset or MFA features are set up.
       adminCreateUserConfig: { allowAdminCreateUserOnly: true },
       deletionProtection: inProduction(environmentName, 'ACTIVE', 'INACTIVE'),
@@ -191,11 +201,7 @@ export class CognitoM2mAuth extends Construct {
     const scopeIdentifier = (name: string) => `${this.resourceServer.identifier}/${terraformText(name)}`;
     this.scopeIdentifiers = scopeNames.map(scopeIdentifier);
 
-    const domainName = inProduction(
-      environmentName,
-      `${domainPrefix}-auth`,
-      `${domainPrefix}-${environmentName}-auth`,
-    );
+    const domainName = userPoolDomain(environmentName, domainPrefix);
     this.domain = new CognitoUserPoolDomain(this, 'domain', {
       userPoolId: this.userPool.id,
       domain: domainName,

@@ -15,7 +15,7 @@ import { ConfigError, parseSettings } from '../config/load';
 import { TOKEN_VALIDITY_UNIT_SECONDS, type TokenValidityUnit } from '../config/limits';
 import { brokenRules, ENVIRONMENTS, type EnvironmentName, settingRules } from '../config/rules';
 import { DEFAULTS, type Settings } from '../config/settings';
-import { CognitoM2mAuth } from '../constructs/cognito-m2m-auth';
+import { CognitoM2mAuth, userPoolDomain, userPoolName } from '../constructs/cognito-m2m-auth';
 import { defaultTags } from '../constructs/m2m-auth-stack';
 import { AdoptionRefusedError } from './errors';
 import type { StateResource } from './terraform-state';
@@ -155,18 +155,21 @@ export function deriveAdoption(deployment: OldDeployment): Adoption {
   const { pool, resourceServer, domain } = deployment;
   const poolId = stringAt(pool, 'id');
   const poolName = stringAt(pool, 'name');
-  const named = new RegExp(`^(${ENVIRONMENTS.join('|')})-(.+)-user-pool$`, 's').exec(poolName);
+  const [named] = ENVIRONMENTS.flatMap((environment) => {
+    const prefix = prefixIn(poolName, (candidate) => userPoolName(environment, candidate));
+    return prefix === undefined ? [] : [{ environment, prefix }];
+  });
   if (!named) {
     throw refuse(
-      `the old user pool is named ${quoted(poolName)}, not <environment>-<userPoolNamePrefix>-user-pool with environment ${ENVIRONMENTS.join(', ')}, and a pool cannot be renamed without being replaced (new ID, issuer and signing keys): this project cannot take it over; keep it in the old configuration`,
+      `the old user pool is named ${quoted(poolName)}, not ${userPoolName('<environment>', '<userPoolNamePrefix>')} with environment ${ENVIRONMENTS.join(', ')}, and a pool cannot be renamed without being replaced (new ID, issuer and signing keys): this project cannot take it over; keep it in the old configuration`,
     );
   }
-  const environment = named[1] as EnvironmentName;
+  const { environment } = named;
   const domainName = stringAt(domain, 'domain');
-  const suffix = environment === 'prod' ? '-auth' : `-${environment}-auth`;
-  if (!domainName.endsWith(suffix) || domainName.length === suffix.length) {
+  const domainPrefix = prefixIn(domainName, (prefix) => userPoolDomain(environment, prefix));
+  if (domainPrefix === undefined) {
     throw refuse(
-      `the old domain is ${quoted(domainName)}, not <domainPrefix>${suffix} as this project names the domain of ${environment}, and a domain cannot be renamed without being replaced (the token endpoint's host changes): this project cannot take it over; keep it in the old configuration`,
+      `the old domain is ${quoted(domainName)}, not ${userPoolDomain(environment, '<domainPrefix>')} as this project names the domain of ${environment}, and a domain cannot be renamed without being replaced (the token endpoint's host changes): this project cannot take it over; keep it in the old configuration`,
     );
   }
 
@@ -192,14 +195,24 @@ export function deriveAdoption(deployment: OldDeployment): Adoption {
     deployment,
     settings: {
       awsRegion: poolId.slice(0, Math.max(0, poolId.indexOf('_'))),
-      userPoolNamePrefix: named[2],
-      domainPrefix: domainName.slice(0, -suffix.length),
+      userPoolNamePrefix: named.prefix,
+      domainPrefix,
       projectTag: tags.Project ?? DEFAULTS.projectTag,
       resourceServer: { identifier, name: stringAt(resourceServer, 'name'), scopes },
       clients,
     },
     imports: { userPoolId: poolId, clientIds },
   };
+}
+
+/**
+ * The prefix `name(prefix)` would need to give `value`, or undefined: the construct's naming,
+ * inverted by splitting what it makes of a placeholder.
+ */
+function prefixIn(value: string, name: (prefix: string) => string): string | undefined {
+  const [head, tail] = name('\u0000').split('\u0000');
+  const fits = value.length > head.length + tail.length && value.startsWith(head) && value.endsWith(tail);
+  return fits ? value.slice(head.length, value.length - tail.length) : undefined;
 }
 
 /** A client's entry of `clients`: its name, the Cognito name when that is not "<env>-<name>", scopes, lifetime. */
