@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { version } from '../package.json';
+import type { AdoptCommandOptions } from './commands/adopt';
 import type { CommandContext } from './commands/command-context';
 import {
   AccessTokenRejectedError,
@@ -239,7 +240,13 @@ Examples:
         .argParser(positiveSeconds)
         .default(120),
     )
-    .action(async (_options, command: Command) => {
+    .action(async (options: AdoptCommandOptions, command: Command) => {
+      // Checked before the command's module, which loads cdktf, is.
+      if (options.fromState === undefined && options.fromDir === undefined) {
+        throw new InputError(
+          'adopt needs the old deployment: pass --from-state <terraform.tfstate> or --from-dir <folder of the old main.tf>',
+        );
+      }
       const { runAdoptCommand } = await import('./commands/adopt');
       await runAdoptCommand(context(command));
     });

@@ -1,11 +1,13 @@
 /**
  * `m2m adopt` as a real process: what it writes and prints, its exit codes and one-line errors, and
  * --finish against a fake terraform that records what it is asked to do. The e2e test runs it all
- * with the real terraform against the emulator.
+ * with the real terraform against the emulator. Each run loads cdktf (most of a second of CPU), so
+ * the --finish tests write the adopted cdktf.json in this process.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { deriveAdoption, findDeployment, formatJson, planAdoption } from '../../operator/adopt';
 import { MAX_STATE_BYTES, readStateFile } from '../../operator/terraform-state';
 import { runCommand } from '../../terraform-check/terraform';
 import { PROJECT_ROOT } from '../helpers/project';
@@ -67,6 +69,15 @@ function project(state: StateDocument = originalState()): Project {
         },
       }),
   };
+}
+
+/** What `m2m adopt --from-state` writes, done in this process: the --finish tests start from there. */
+function adoptInProcess(p: Project): void {
+  const file = path.join(p.dir, 'cdktf.json');
+  const cdktfJson = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const adoption = deriveAdoption(findDeployment(readStateFile(p.oldState)));
+  const { context } = planAdoption(cdktfJson.context, adoption);
+  fs.writeFileSync(file, `${formatJson({ ...cdktfJson, context })}\n`);
 }
 
 /** Makes the project look deployed: a stack folder whose (fake) state is `state`. */
@@ -137,7 +148,7 @@ test('terminal escapes in the old state reach the terminal as text', async () =>
 
 test('--finish before anything is deployed: refused, and the old state left as it was', async () => {
   const p = project();
-  await p.adopt(['--from-state', 'old/terraform.tfstate']);
+  adoptInProcess(p);
   const before = fs.readFileSync(p.oldState, 'utf8');
   const result = await p.adopt(['--finish', '--from-state', 'old/terraform.tfstate']);
   expect(result.code).toBe(3);
@@ -149,7 +160,7 @@ test('--finish before anything is deployed: refused, and the old state left as i
 
 test('--finish while the new state lacks a resource: refused, nothing removed', async () => {
   const p = project();
-  await p.adopt(['--from-state', 'old/terraform.tfstate']);
+  adoptInProcess(p);
   const partial = originalState();
   partial.resources = partial.resources.filter((r) => r.type !== 'aws_cognito_user_pool_domain');
   deployed(p, partial);
@@ -163,7 +174,7 @@ test('--finish while the new state lacks a resource: refused, nothing removed', 
 
 test('--finish once the new state holds them all: backup, terraform state rm of the four, imports gone', async () => {
   const p = project();
-  await p.adopt(['--from-state', 'old/terraform.tfstate']);
+  adoptInProcess(p);
   const taken = originalState();
   taken.resources.forEach((resource) => (resource.name = `cognito_${resource.name}_0A1B2C3D`));
   deployed(p, taken);

@@ -51,9 +51,7 @@ const MAX_CDKTF_JSON_BYTES = 1024 * 1024;
 export async function runAdoptCommand(context: CommandContext<AdoptCommandOptions>): Promise<void> {
   const { options } = context;
   if ((options.fromState === undefined) === (options.fromDir === undefined)) {
-    throw new InputError(
-      'adopt needs the old deployment: pass --from-state <terraform.tfstate> or --from-dir <folder of the old main.tf>',
-    );
+    throw new InputError('adopt reads one old deployment: pass either --from-state or --from-dir');
   }
   const run: TerraformRunOptions = { timeoutMs: options.timeout * 1000 };
   const old = await readOldState(options, run);
