@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { ConfigError, parseSettings, readContext } from './config/load';
-import { M2mAuthStack } from './constructs/m2m-auth-stack';
+import { M2mAuthStack, stackName } from './constructs/m2m-auth-stack';
 import { PROVIDER_LOCK_FILE } from './terraform-check/provider-installation';
 
 function main(): void {
@@ -16,7 +16,7 @@ function main(): void {
   const outdir = path.relative(process.cwd(), app.outdir) || '.';
   const stacks = environments.map(
     (environmentName) =>
-      new M2mAuthStack(app, `m2m-auth-${environmentName}`, { environmentName, settings, outdir }),
+      new M2mAuthStack(app, stackName(environmentName), { environmentName, settings, outdir }),
   );
   app.synth();
   // With a lock file in its folder, terraform init installs exactly the locked, checksummed provider,

@@ -10,6 +10,10 @@
 export const USER_POOL_NAME_MAX_LENGTH = 128;
 /** CreateUserPoolClient ClientName. */
 export const APP_CLIENT_NAME_MAX_LENGTH = 128;
+/** A user pool's ID, "<region>_<letters and digits>" (DescribeUserPool UserPoolId). */
+export const USER_POOL_ID_MAX_LENGTH = 55;
+/** An app client's ID (DescribeUserPoolClient ClientId). */
+export const APP_CLIENT_ID_MAX_LENGTH = 128;
 /** CreateUserPoolDomain Domain (a DNS label). */
 export const DOMAIN_MAX_LENGTH = 63;
 /** CreateResourceServer Identifier. */
@@ -28,6 +32,12 @@ export const SCOPES_PER_APP_CLIENT = 50;
 export const SCOPE_IDENTIFIER_MAX_LENGTH = 256;
 /** CreateUserPoolClient AccessTokenValidity in minutes: 5 minutes to 1 day. */
 export const ACCESS_TOKEN_VALIDITY_MINUTES = { min: 5, max: 1440 } as const;
+/**
+ * TokenValidityUnits: the units Cognito takes a token lifetime in, each in seconds (the settings
+ * count an access token's lifetime in minutes whatever unit it is written to Cognito in).
+ */
+export const TOKEN_VALIDITY_UNIT_SECONDS = { seconds: 1, minutes: 60, hours: 3600, days: 86400 } as const;
+export type TokenValidityUnit = keyof typeof TOKEN_VALIDITY_UNIT_SECONDS;
 /** Cognito's default quota of app clients per user pool (adjustable). */
 export const APP_CLIENTS_PER_USER_POOL_QUOTA = 1000;
 /**

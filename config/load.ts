@@ -144,14 +144,30 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   return schema;
 }
 
+/** An object's properties; a record's, when its keys are an enum (imports by environment). */
 function objectShape(schema: z.core.$ZodType): Record<string, z.core.$ZodType> | undefined {
-  const def = unwrap(schema)._zod.def as { type: string; shape?: Record<string, z.core.$ZodType> };
-  return def.type === 'object' ? def.shape : undefined;
+  const def = unwrap(schema)._zod.def as {
+    type: string;
+    shape?: Record<string, z.core.$ZodType>;
+    keyType?: z.core.$ZodType;
+    valueType?: z.core.$ZodType;
+  };
+  if (def.type === 'object') return def.shape;
+  const keys = def.keyType?._zod.def as { type: string; entries?: Record<string, string> } | undefined;
+  if (def.type === 'record' && keys?.type === 'enum' && def.valueType) {
+    return Object.fromEntries(Object.values(keys.entries ?? {}).map((key) => [key, def.valueType!]));
+  }
+  return undefined;
 }
 
 function childSchema(schema: z.core.$ZodType, key: PropertyKey): z.core.$ZodType | undefined {
-  const def = unwrap(schema)._zod.def as { type: string; element?: z.core.$ZodType };
+  const def = unwrap(schema)._zod.def as {
+    type: string;
+    element?: z.core.$ZodType;
+    valueType?: z.core.$ZodType;
+  };
   if (def.type === 'array') return typeof key === 'number' ? def.element : undefined;
+  if (def.type === 'record') return def.valueType;
   return objectShape(schema)?.[String(key)];
 }
 

@@ -12,6 +12,7 @@
  *   "\r\n" is one), so the condition counts the matches of RE2's "(?s)." instead.
  */
 import {
+  APP_CLIENT_ID_MAX_LENGTH,
   APP_CLIENT_NAME_MAX_LENGTH,
   DOMAIN_MAX_LENGTH,
   RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH,
@@ -20,6 +21,7 @@ import {
   SCOPE_DESCRIPTION_MAX_LENGTH,
   SCOPE_NAME_MAX_LENGTH,
   TAG_VALUE_MAX_LENGTH,
+  USER_POOL_ID_MAX_LENGTH,
   USER_POOL_NAME_MAX_LENGTH,
 } from './limits';
 
@@ -141,10 +143,13 @@ export const DOMAIN_PREFIX_MAX_LENGTH = DOMAIN_MAX_LENGTH - '-test-auth'.length;
 const COGNITO_NAME_PATTERN = '^[A-Za-z0-9_ +=,.@-]+$';
 const COGNITO_NAME_DESCRIPTION = 'must contain only letters, digits, spaces and the characters + = , . @ _ -';
 
+// An AWS region code, us-east-1; user pool IDs begin with one.
+const REGION_PATTERN = '[a-z]{2}(-[a-z]+)+-[0-9]+';
+
 /** Rules of the settings that are also Terraform variables. */
 export const variableRules = {
   environmentName: [oneOf(ENVIRONMENTS)],
-  awsRegion: [matches('^[a-z]{2}(-[a-z]+)+-[0-9]+$', 'must be an AWS region code such as us-east-1')],
+  awsRegion: [matches(`^${REGION_PATTERN}$`, 'must be an AWS region code such as us-east-1')],
   userPoolNamePrefix: [
     notBlank,
     matches(COGNITO_NAME_PATTERN, COGNITO_NAME_DESCRIPTION),
@@ -210,6 +215,25 @@ export const settingRules = {
       APP_CLIENT_NAME_MAX_LENGTH - ENVIRONMENT_PREFIX_MAX,
       ` so the app client name "<environment>-<name>" fits in ${APP_CLIENT_NAME_MAX_LENGTH}`,
     ),
+  ],
+  // An app client's name in Cognito, when it is not "<environment>-<name>" (a client adopted as it is).
+  appClientName: [
+    notBlank,
+    matches(COGNITO_NAME_PATTERN, COGNITO_NAME_DESCRIPTION),
+    maxLength(APP_CLIENT_NAME_MAX_LENGTH),
+  ],
+  // Cognito's [\w-]+_[0-9a-zA-Z]+, with the region spelt out: the ID names the pool's region.
+  userPoolId: [
+    matches(
+      `^${REGION_PATTERN}_[0-9A-Za-z]+$`,
+      'must be a user pool ID, "<region>_<letters and digits>" such as us-east-1_AbCdEf123',
+    ),
+    maxLength(USER_POOL_ID_MAX_LENGTH),
+  ],
+  // Cognito's [\w+]+.
+  appClientId: [
+    matches('^[A-Za-z0-9_+]+$', 'must be an app client ID: letters, digits, _ and +'),
+    maxLength(APP_CLIENT_ID_MAX_LENGTH),
   ],
   s3BucketName: [
     lengthBetween(

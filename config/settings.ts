@@ -10,6 +10,8 @@ import {
   SCOPE_IDENTIFIER_MAX_LENGTH,
   SCOPES_PER_APP_CLIENT,
   SCOPES_PER_RESOURCE_SERVER,
+  TOKEN_VALIDITY_UNIT_SECONDS,
+  type TokenValidityUnit,
 } from './limits';
 import {
   ENVIRONMENTS,
@@ -111,8 +113,14 @@ const resourceServerSchema = z.strictObject({
     .superRefine(atMost(SCOPES_PER_RESOURCE_SERVER, 'scopes', 'Cognito allows a resource server')),
 });
 
+const TOKEN_VALIDITY_UNITS = Object.keys(TOKEN_VALIDITY_UNIT_SECONDS) as [
+  TokenValidityUnit,
+  ...TokenValidityUnit[],
+];
+
 const clientSchema = z.strictObject({
   name: ruled(settingRules.clientName),
+  appClientName: ruled(settingRules.appClientName).optional(),
   scopes: z
     .array(
       text().refine(
@@ -130,6 +138,15 @@ const clientSchema = z.strictObject({
     .min(ACCESS_TOKEN_VALIDITY_MINUTES.min, VALIDITY_RANGE)
     .max(ACCESS_TOKEN_VALIDITY_MINUTES.max, VALIDITY_RANGE)
     .default(DEFAULTS.accessTokenValidityMinutes),
+  accessTokenValidityUnit: z
+    .enum(TOKEN_VALIDITY_UNITS, { error: `must be one of ${TOKEN_VALIDITY_UNITS.join(', ')}` })
+    .optional(),
+});
+
+/** Live resources of one environment to take over, as `m2m adopt` writes them. */
+const importSchema = z.strictObject({
+  userPoolId: ruled(settingRules.userPoolId),
+  clientIds: z.record(z.string(), ruled(settingRules.appClientId)).default(() => ({})),
 });
 
 const remoteStateSchema = z.strictObject({
@@ -138,69 +155,114 @@ const remoteStateSchema = z.strictObject({
   keyPrefix: ruled(settingRules.stateKeyPrefix).default(DEFAULTS.stateKeyPrefix),
 });
 
-export const settingsSchema = z
-  .strictObject({
-    environments: z
-      .array(ruled(variableRules.environmentName))
-      .min(1, `needs at least one of ${ENVIRONMENTS.join(', ')}`)
-      .default(() => [...DEFAULTS.environments])
-      .superRefine(uniqueNames),
-    awsRegion: ruled(variableRules.awsRegion).default(DEFAULTS.awsRegion),
-    userPoolNamePrefix: ruled(variableRules.userPoolNamePrefix).default(DEFAULTS.userPoolNamePrefix),
-    domainPrefix: ruled(variableRules.domainPrefix).default(DEFAULTS.domainPrefix),
-    projectTag: ruled(variableRules.projectTag).default(DEFAULTS.projectTag),
-    resourceServer: resourceServerSchema.default(() => resourceServerSchema.parse({})),
-    clients: z
-      .array(clientSchema)
-      .min(1, 'needs at least one client')
-      .default(() => [clientSchema.parse({ name: DEFAULTS.clientName })])
-      .superRefine(uniqueNames)
-      .superRefine(
-        atMost(
-          MAX_CLIENTS,
-          'clients',
-          `one configuration takes (far below Cognito's ${APP_CLIENTS_PER_USER_POOL_QUOTA} app clients per user pool)`,
-        ),
+const settingsBaseSchema = z.strictObject({
+  environments: z
+    .array(ruled(variableRules.environmentName))
+    .min(1, `needs at least one of ${ENVIRONMENTS.join(', ')}`)
+    .default(() => [...DEFAULTS.environments])
+    .superRefine(uniqueNames),
+  awsRegion: ruled(variableRules.awsRegion).default(DEFAULTS.awsRegion),
+  userPoolNamePrefix: ruled(variableRules.userPoolNamePrefix).default(DEFAULTS.userPoolNamePrefix),
+  domainPrefix: ruled(variableRules.domainPrefix).default(DEFAULTS.domainPrefix),
+  projectTag: ruled(variableRules.projectTag).default(DEFAULTS.projectTag),
+  resourceServer: resourceServerSchema.default(() => resourceServerSchema.parse({})),
+  clients: z
+    .array(clientSchema)
+    .min(1, 'needs at least one client')
+    .default(() => [clientSchema.parse({ name: DEFAULTS.clientName })])
+    .superRefine(uniqueNames)
+    .superRefine(
+      atMost(
+        MAX_CLIENTS,
+        'clients',
+        `one configuration takes (far below Cognito's ${APP_CLIENTS_PER_USER_POOL_QUOTA} app clients per user pool)`,
       ),
-    storeCredentialsInSecretsManager: z.boolean().default(DEFAULTS.storeCredentialsInSecretsManager),
-    remoteState: remoteStateSchema.optional(),
-  })
-  .superRefine((settings, ctx) => {
-    const { identifier, scopes } = settings.resourceServer;
-    const defined = scopes.map((scope) => scope.name);
-    // Clients ask for "<identifier>/<scope>", and Cognito limits the whole of it.
-    scopes.forEach((scope, scopeIndex) => {
-      const length = [...`${identifier}/${scope.name}`].length;
-      if (length > SCOPE_IDENTIFIER_MAX_LENGTH) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['resourceServer', 'scopes', scopeIndex, 'name'],
-          input: scope.name,
-          message: `makes the scope identifier "<identifier>/<name>" ${length} characters long; Cognito allows at most ${SCOPE_IDENTIFIER_MAX_LENGTH}`,
-        });
-      }
-    });
-    settings.clients.forEach((client, clientIndex) => {
-      if (client.scopes === undefined && scopes.length > SCOPES_PER_APP_CLIENT) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['clients', clientIndex],
-          input: client,
-          message: `gets every scope of the resource server, ${scopes.length}, and Cognito allows an app client at most ${SCOPES_PER_APP_CLIENT}: list the scopes it needs`,
-        });
-      }
-      client.scopes?.forEach((scope, scopeIndex) => {
-        if (!defined.includes(scope)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['clients', clientIndex, 'scopes', scopeIndex],
-            input: scope,
-            message: `must be a scope of resource server "${settings.resourceServer.identifier}", which defines ${defined.join(', ')}`,
-          });
-        }
+    ),
+  storeCredentialsInSecretsManager: z.boolean().default(DEFAULTS.storeCredentialsInSecretsManager),
+  remoteState: remoteStateSchema.optional(),
+  imports: z.partialRecord(z.enum(ENVIRONMENTS), importSchema).optional(),
+});
+
+export const settingsSchema = settingsBaseSchema.superRefine((settings, ctx) => {
+  const { identifier, scopes } = settings.resourceServer;
+  const defined = scopes.map((scope) => scope.name);
+  // Clients ask for "<identifier>/<scope>", and Cognito limits the whole of it.
+  scopes.forEach((scope, scopeIndex) => {
+    const length = [...`${identifier}/${scope.name}`].length;
+    if (length > SCOPE_IDENTIFIER_MAX_LENGTH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['resourceServer', 'scopes', scopeIndex, 'name'],
+        input: scope.name,
+        message: `makes the scope identifier "<identifier>/<name>" ${length} characters long; Cognito allows at most ${SCOPE_IDENTIFIER_MAX_LENGTH}`,
       });
+    }
+  });
+  settings.clients.forEach((client, clientIndex) => {
+    const unit = client.accessTokenValidityUnit ?? 'minutes';
+    if (!Number.isInteger((client.accessTokenValidityMinutes * 60) / TOKEN_VALIDITY_UNIT_SECONDS[unit])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clients', clientIndex, 'accessTokenValidityMinutes'],
+        input: client.accessTokenValidityMinutes,
+        message: `must be a whole number of ${unit}, as accessTokenValidityUnit is "${unit}"`,
+      });
+    }
+    if (client.scopes === undefined && scopes.length > SCOPES_PER_APP_CLIENT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clients', clientIndex],
+        input: client,
+        message: `gets every scope of the resource server, ${scopes.length}, and Cognito allows an app client at most ${SCOPES_PER_APP_CLIENT}: list the scopes it needs`,
+      });
+    }
+    client.scopes?.forEach((scope, scopeIndex) => {
+      if (!defined.includes(scope)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', clientIndex, 'scopes', scopeIndex],
+          input: scope,
+          message: `must be a scope of resource server "${settings.resourceServer.identifier}", which defines ${defined.join(', ')}`,
+        });
+      }
     });
   });
+  checkImports(settings, ctx);
+});
+
+/** Each import names an environment, a pool of the configured region and clients of `clients`. */
+function checkImports(settings: z.output<typeof settingsBaseSchema>, ctx: z.RefinementCtx): void {
+  const clientNames = settings.clients.map((client) => client.name);
+  for (const [environment, imported] of Object.entries(settings.imports ?? {})) {
+    if (!imported) continue;
+    if (!(settings.environments as string[]).includes(environment)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['imports', environment],
+        input: imported,
+        message: `names environment "${environment}", which is not in environments (${settings.environments.join(', ')})`,
+      });
+    }
+    if (!imported.userPoolId.startsWith(`${settings.awsRegion}_`)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['imports', environment, 'userPoolId'],
+        input: imported.userPoolId,
+        message: `must be a user pool of region ${settings.awsRegion} (awsRegion), where the stack looks for it`,
+      });
+    }
+    for (const [name, clientId] of Object.entries(imported.clientIds)) {
+      if (!clientNames.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['imports', environment, 'clientIds', name],
+          input: clientId,
+          message: `is for client "${name}", which is not in clients (${clientNames.join(', ')})`,
+        });
+      }
+    }
+  }
+}
 
 /** A scope of the resource server. */
 export interface ScopeSettings {
@@ -228,6 +290,24 @@ export interface ClientSettings {
   readonly scopes: readonly string[];
   /** @default 60 */
   readonly accessTokenValidityMinutes: number;
+  /**
+   * The app client's name in Cognito, the same in every environment: for a client adopted with the
+   * name it has. @default "<environment>-<name>"
+   */
+  readonly appClientName?: string;
+  /**
+   * The unit Cognito is given the access-token lifetime in; the lifetime must be a whole number of it.
+   * @default "minutes"
+   */
+  readonly accessTokenValidityUnit?: TokenValidityUnit;
+}
+
+/** One environment's live resources that the stack takes over (imports) instead of creating. */
+export interface ImportSettings {
+  /** The user pool; its resource server and domain are imported with it. */
+  readonly userPoolId: string;
+  /** App client IDs, by client name (names of `clients`). */
+  readonly clientIds: Readonly<Record<string, string>>;
 }
 
 /** S3 state with native locking. */
@@ -258,6 +338,8 @@ export interface Settings {
   readonly storeCredentialsInSecretsManager: boolean;
   /** @default none: the state stays in a local file at the project root */
   readonly remoteState?: RemoteStateSettings;
+  /** Live resources to import, by environment, as `m2m adopt` writes them. @default none */
+  readonly imports?: Readonly<Partial<Record<EnvironmentName, ImportSettings>>>;
 }
 
 /** Fills in the defaults that depend on other settings. */

@@ -2,7 +2,8 @@ import { CognitoResourceServer } from '@cdktf/provider-aws/lib/cognito-resource-
 import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
 import { Construct } from 'constructs';
-import { variableRules } from '../config/rules';
+import type { TokenValidityUnit } from '../config/limits';
+import { settingRules, variableRules } from '../config/rules';
 import { DEFAULTS, type ResourceServerSettings } from '../config/settings';
 import { ClientCredentialsSecret } from './client-credentials-secret';
 import { validateLiteral } from './literal-validation';
@@ -24,6 +25,33 @@ export interface M2mClientOptions {
    * @default 60
    */
   readonly accessTokenValidityMinutes?: number;
+  /**
+   * The unit Cognito is given the lifetime in; the lifetime must be a whole number of it.
+   * @default "minutes"
+   */
+  readonly accessTokenValidityUnit?: TokenValidityUnit;
+  /**
+   * The app client's name in Cognito, for a client taken over with the name it has.
+   * @default "<environment>-<name>"
+   */
+  readonly appClientName?: string;
+}
+
+/**
+ * Live Cognito resources to take over instead of creating them: Terraform imports them on the next
+ * apply (import blocks), and from then on manages them as if it had created them.
+ */
+export interface CognitoM2mImports {
+  /**
+   * The user pool's ID, e.g. us-east-1_AbCdEf123. Its resource server (by the identifier) and its
+   * domain (by the name this construct gives it) are imported with it.
+   */
+  readonly userPoolId: string;
+  /**
+   * App client IDs to import, by client name (names of `clients`); a client without one is created.
+   * @default none
+   */
+  readonly clientIds?: Readonly<Record<string, string>>;
 }
 
 export interface CognitoM2mAuthProps {
@@ -61,6 +89,21 @@ export interface CognitoM2mAuthProps {
    * @default false
    */
   readonly storeCredentialsInSecretsManager?: boolean;
+  /**
+   * Take over an existing deployment (one made by the original main.tf, say) rather than create one.
+   * @default none: every resource is created
+   */
+  readonly imports?: CognitoM2mImports;
+}
+
+/** The user pool's name: "<environment>-<prefix>-user-pool"; literals or Terraform references. */
+export function userPoolName(environmentName: string, prefix: string): string {
+  return `${environmentName}-${prefix}-user-pool`;
+}
+
+/** The Cognito domain: "<prefix>-<environment>-auth", or "<prefix>-auth" in prod. */
+export function userPoolDomain(environmentName: string, prefix: string): string {
+  return inProduction(environmentName, `${prefix}-auth`, `${prefix}-${environmentName}-auth`);
 }
 
 /** What the construct made for one client. */
@@ -105,8 +148,15 @@ export class CognitoM2mAuth extends Construct {
     validateLiteral('userPoolNamePrefix', userPoolNamePrefix, variableRules.userPoolNamePrefix);
     validateLiteral('domainPrefix', domainPrefix, variableRules.domainPrefix);
     for (const client of clients) {
-      if (client.accessTokenValidityMinutes !== undefined)
-        validateAccessTokenValidity(client.accessTokenValidityMinutes);
+      validateAccessTokenValidity(
+        client.accessTokenValidityMinutes ?? DEFAULTS.accessTokenValidityMinutes,
+        client.accessTokenValidityUnit,
+      );
+      validateLiteral(
+        `appClientName of client ${client.name}`,
+        client.appClientName,
+        settingRules.appClientName,
+      );
       const unknown = client.scopes?.find((name) => !scopeNames.includes(name));
       if (unknown !== undefined) {
         throw new Error(
@@ -114,9 +164,22 @@ export class CognitoM2mAuth extends Construct {
         );
       }
     }
+    const imports = props.imports;
+    const importedClientIds = new Map(Object.entries(imports?.clientIds ?? {}));
+    if (imports) {
+      validateLiteral('imports.userPoolId', imports.userPoolId, settingRules.userPoolId);
+      for (const [name, clientId] of importedClientIds) {
+        if (!clients.some((client) => client.name === name)) {
+          throw new Error(
+            `imports.clientIds names client ${JSON.stringify(name)}, which is not one of the clients (${clients.map((c) => c.name).join(', ')})`,
+          );
+        }
+        validateLiteral(`imports.clientIds of client ${name}`, clientId, settingRules.appClientId);
+      }
+    }
 
     this.userPool = new CognitoUserPool(this, 'user-pool', {
-      name: `${environmentName}-${userPoolNamePrefix}-user-pool`,
+      name: userPoolName(environmentName, userPoolNamePrefix),
       // Machines only: nobody signs up, and no e-mail, password-reset or MFA features are set up.
       adminCreateUserConfig: { allowAdminCreateUserOnly: true },
       deletionProtection: inProduction(environmentName, 'ACTIVE', 'INACTIVE'),
@@ -138,15 +201,19 @@ export class CognitoM2mAuth extends Construct {
     const scopeIdentifier = (name: string) => `${this.resourceServer.identifier}/${terraformText(name)}`;
     this.scopeIdentifiers = scopeNames.map(scopeIdentifier);
 
+    const domainName = userPoolDomain(environmentName, domainPrefix);
     this.domain = new CognitoUserPoolDomain(this, 'domain', {
       userPoolId: this.userPool.id,
-      domain: inProduction(
-        environmentName,
-        `${domainPrefix}-auth`,
-        `${domainPrefix}-${environmentName}-auth`,
-      ),
+      domain: domainName,
       managedLoginVersion: 2,
     });
+
+    // Import IDs as hashicorp/aws 5.x documents them for each resource's import block.
+    if (imports) {
+      this.userPool.importFrom(imports.userPoolId);
+      this.resourceServer.importFrom(`${imports.userPoolId}|${terraformText(resourceServer.identifier)}`);
+      this.domain.importFrom(domainName);
+    }
 
     this.tokenEndpoint = `https://${this.domain.domain}.auth.${props.region}.amazoncognito.com/oauth2/token`;
     this.issuer = `https://${this.userPool.endpoint}`;
@@ -157,10 +224,18 @@ export class CognitoM2mAuth extends Construct {
       const scopeIdentifiers = (options.scopes ?? scopeNames).map(scopeIdentifier);
       const client = new M2mAppClient(this, `client-${options.name}`, {
         userPoolId: this.userPool.id,
-        clientName: `${environmentName}-${terraformText(options.name)}`,
+        clientName:
+          options.appClientName !== undefined
+            ? terraformText(options.appClientName)
+            : `${environmentName}-${terraformText(options.name)}`,
         scopeIdentifiers,
         accessTokenValidityMinutes: options.accessTokenValidityMinutes,
+        accessTokenValidityUnit: options.accessTokenValidityUnit,
       });
+      const importedId = importedClientIds.get(options.name);
+      if (imports && importedId !== undefined) {
+        client.appClient.importFrom(`${imports.userPoolId}/${importedId}`);
+      }
       const credentialsSecret = props.storeCredentialsInSecretsManager
         ? new ClientCredentialsSecret(this, `secret-${options.name}`, {
             secretName: `m2m-auth/${environmentName}/${terraformText(options.name)}`,

@@ -1,7 +1,11 @@
 import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
-import { Token } from 'cdktf';
+import { Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { ACCESS_TOKEN_VALIDITY_MINUTES } from '../config/limits';
+import {
+  ACCESS_TOKEN_VALIDITY_MINUTES,
+  TOKEN_VALIDITY_UNIT_SECONDS,
+  type TokenValidityUnit,
+} from '../config/limits';
 import { DEFAULTS } from '../config/settings';
 
 export interface M2mAppClientProps {
@@ -19,10 +23,19 @@ export interface M2mAppClientProps {
    * @default 60
    */
   readonly accessTokenValidityMinutes?: number;
+  /**
+   * The unit Cognito is given the lifetime in (Cognito shows and returns it so); the lifetime must be
+   * a whole number of it. An adopted client keeps the unit it has, so nothing changes.
+   * @default "minutes"
+   */
+  readonly accessTokenValidityUnit?: TokenValidityUnit;
 }
 
-/** Throws unless Cognito accepts the access-token lifetime; a Terraform reference is left to plan time. */
-export function validateAccessTokenValidity(minutes: number): void {
+/**
+ * Throws unless Cognito accepts the access-token lifetime, and it is a whole number of `unit`; a
+ * Terraform reference is left to plan time.
+ */
+export function validateAccessTokenValidity(minutes: number, unit: TokenValidityUnit = 'minutes'): void {
   const { min, max } = ACCESS_TOKEN_VALIDITY_MINUTES;
   if (Token.isUnresolved(minutes)) return;
   if (!Number.isInteger(minutes) || minutes < min || minutes > max) {
@@ -30,6 +43,24 @@ export function validateAccessTokenValidity(minutes: number): void {
       `accessTokenValidityMinutes ${minutes} is invalid: must be a whole number between ${min} and ${max}`,
     );
   }
+  if (!(unit in TOKEN_VALIDITY_UNIT_SECONDS)) {
+    throw new Error(
+      `accessTokenValidityUnit ${JSON.stringify(unit)} is invalid: must be one of ${Object.keys(TOKEN_VALIDITY_UNIT_SECONDS).join(', ')}`,
+    );
+  }
+  if (!Number.isInteger((minutes * 60) / TOKEN_VALIDITY_UNIT_SECONDS[unit])) {
+    throw new Error(
+      `accessTokenValidityMinutes ${minutes} is invalid: must be a whole number of ${unit}, as accessTokenValidityUnit is "${unit}"`,
+    );
+  }
+}
+
+/** A lifetime in minutes, in `unit`; a Terraform reference becomes the same arithmetic in Terraform. */
+function inUnit(minutes: number, unit: TokenValidityUnit): number {
+  if (unit === 'minutes') return minutes;
+  const seconds = TOKEN_VALIDITY_UNIT_SECONDS[unit];
+  if (Token.isUnresolved(minutes)) return Token.asNumber(Op.div(Op.mul(minutes, 60), seconds));
+  return (minutes * 60) / seconds;
 }
 
 /**
@@ -46,7 +77,8 @@ export class M2mAppClient extends Construct {
   constructor(scope: Construct, id: string, props: M2mAppClientProps) {
     super(scope, id);
     const validity = props.accessTokenValidityMinutes ?? DEFAULTS.accessTokenValidityMinutes;
-    validateAccessTokenValidity(validity);
+    const unit = props.accessTokenValidityUnit ?? 'minutes';
+    validateAccessTokenValidity(validity, unit);
     if (props.scopeIdentifiers.length === 0) {
       throw new Error(
         `scopeIdentifiers of client ${props.clientName} is empty: a client needs at least one scope`,
@@ -63,8 +95,11 @@ export class M2mAppClient extends Construct {
       supportedIdentityProviders: ['COGNITO'],
       explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
       preventUserExistenceErrors: 'ENABLED',
-      accessTokenValidity: validity,
-      tokenValidityUnits: [{ accessToken: 'minutes' }],
+      accessTokenValidity: inUnit(validity, unit),
+      tokenValidityUnits: [{ accessToken: unit }],
+      // Cognito never says whether a client has a secret, so an imported client reads back without
+      // generate_secret and the provider would replace it (new ID and secret); the flag cannot change.
+      lifecycle: { ignoreChanges: ['generate_secret'] },
     });
     this.clientId = this.appClient.id;
     this.clientSecret = this.appClient.clientSecret;

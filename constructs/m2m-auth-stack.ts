@@ -20,6 +20,16 @@ export interface M2mAuthStackProps {
   readonly outdir?: string;
 }
 
+/** The stack of an environment, and the folder under cdktf.out/stacks it is synthesized into. */
+export function stackName(environmentName: EnvironmentName): string {
+  return `m2m-auth-${environmentName}`;
+}
+
+/** The tags the provider puts on every resource of a stack (Cognito tags only the user pool). */
+export function defaultTags(environmentName: string, projectTag: string): Record<string, string> {
+  return { Environment: environmentName, Project: projectTag, ManagedBy: 'cdktf' };
+}
+
 /**
  * One environment's Cognito M2M authentication, with the variables and outputs of the original
  * main.tf and variables.tf, and its own state.
@@ -62,7 +72,7 @@ export class M2mAuthStack extends TerraformStack {
 
     new AwsProvider(this, 'aws', {
       region: awsRegion,
-      defaultTags: [{ tags: { Environment: environmentName, Project: projectTag, ManagedBy: 'cdktf' } }],
+      defaultTags: [{ tags: defaultTags(environmentName, projectTag) }],
     });
     configureStateBackend(this, {
       stackName: id,
@@ -79,6 +89,7 @@ export class M2mAuthStack extends TerraformStack {
       resourceServer: settings.resourceServer,
       clients: settings.clients,
       storeCredentialsInSecretsManager: settings.storeCredentialsInSecretsManager,
+      imports: settings.imports?.[props.environmentName],
     });
 
     this.defineOutputs();

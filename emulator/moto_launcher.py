@@ -104,6 +104,46 @@ def patch_managed_login_version():
     applied.append("ManagedLoginVersion")
 
 
+def patch_user_pool_tagging():
+    """
+    moto 5.2.1 has no TagResource, UntagResource or ListTagsForResource for Cognito, so changing a
+    user pool's tags (as the first deploy after `m2m adopt` does) makes the AWS provider retry until
+    its timeout. The real API keeps a pool's tags, the UserPoolTags DescribeUserPool returns: these
+    add, remove and list them by the pool's ARN, or answer ResourceNotFoundException.
+    """
+    if hasattr(Responses, "tag_resource"):
+        return
+
+    def pool_by_arn(backend, arn):
+        for pool in backend.user_pools.values():
+            if pool.arn == arn:
+                return pool
+        raise ResourceNotFoundError(f"Resource {arn} does not exist.")
+
+    def tag_resource(self):
+        pool = pool_by_arn(self.backend, self._get_param("ResourceArn"))
+        tags = dict(pool.extended_config.get("UserPoolTags") or {})
+        tags.update(self._get_param("Tags") or {})
+        pool.extended_config["UserPoolTags"] = tags
+        return EmptyResult()
+
+    def untag_resource(self):
+        pool = pool_by_arn(self.backend, self._get_param("ResourceArn"))
+        removed = set(self._get_param("TagKeys") or [])
+        tags = pool.extended_config.get("UserPoolTags") or {}
+        pool.extended_config["UserPoolTags"] = {k: v for k, v in tags.items() if k not in removed}
+        return EmptyResult()
+
+    def list_tags_for_resource(self):
+        pool = pool_by_arn(self.backend, self._get_param("ResourceArn"))
+        return cognito_responses.ActionResult({"Tags": dict(pool.extended_config.get("UserPoolTags") or {})})
+
+    Responses.tag_resource = tag_resource
+    Responses.untag_resource = untag_resource
+    Responses.list_tags_for_resource = list_tags_for_resource
+    applied.append("TagResource, UntagResource, ListTagsForResource")
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description="moto server with m2m-auth's patches")
     parser.add_argument("--host", default="127.0.0.1")
@@ -112,6 +152,7 @@ def main(argv):
 
     patch_delete_resource_server()
     patch_managed_login_version()
+    patch_user_pool_tagging()
 
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(args.host, args.port, app, threaded=True)

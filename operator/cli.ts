@@ -1,12 +1,14 @@
 /**
- * The operator CLI, `m2m`: token, verify, rotate-secret, doctor. This file is the whole command-line surface; each
+ * The operator CLI, `m2m`: token, verify, rotate-secret, doctor, adopt. This file is the whole command-line surface; each
  * command's work lives in commands/ and is loaded only when that command runs, so --help stays fast.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { version } from '../package.json';
+import type { AdoptCommandOptions } from './commands/adopt';
 import type { CommandContext } from './commands/command-context';
 import {
   AccessTokenRejectedError,
+  AdoptionRefusedError,
   AwsRequestError,
   InputError,
   RotationRefusedError,
@@ -35,7 +37,8 @@ export const EXIT_CODES = {
   usage: 2,
   /**
    * Refused: the token endpoint rejected the request, the token failed verification, AWS denied a
-   * call or found nothing, or a rotation step's precondition does not hold.
+   * call or found nothing, a rotation step's precondition does not hold, or adopt will not take over
+   * the deployment as it is.
    */
   refused: 3,
   /** Unavailable: the token endpoint, the signing keys or AWS could not be reached or gave no usable reply. */
@@ -49,7 +52,8 @@ function exitCodeFor(error: unknown): number {
   if (
     error instanceof TokenRequestError ||
     error instanceof AccessTokenRejectedError ||
-    error instanceof RotationRefusedError
+    error instanceof RotationRefusedError ||
+    error instanceof AdoptionRefusedError
   ) {
     return EXIT_CODES.refused;
   }
@@ -137,15 +141,16 @@ function buildProgram(redactor: SecretRedactor): Command {
       'after',
       `
 Exit codes: 0 ok, 1 failure, 2 usage or missing input, 3 refused (token request or token rejected,
-AWS denied a call, a rotation step's precondition does not hold), 4 unavailable (token endpoint,
-signing keys or AWS unreachable, timed out, or a bad reply).
+AWS denied a call, a rotation step's precondition does not hold, a deployment adopt will not take
+over), 4 unavailable (token endpoint, signing keys or AWS unreachable, timed out, or a bad reply).
 
 Examples:
   TOKEN=$(m2m token --stack m2m-auth-dev)
   read-secret | m2m token --client-secret-stdin --token-endpoint <url> --client-id <id>
   m2m token --stack m2m-auth-dev --scope m2m-client/read | m2m verify - --stack m2m-auth-dev
   m2m rotate-secret start --stack m2m-auth-dev
-  m2m doctor`,
+  m2m doctor
+  m2m adopt --from-dir ../m2m-cognito`,
     );
 
   const context = <Options extends object>(command: Command): CommandContext<Options> => {
@@ -353,6 +358,46 @@ Secrets Manager secret. AWS credentials and region come from the AWS SDK's usual
         process.stderr.write(`error: ${failed} required check${failed > 1 ? 's' : ''} failed\n`);
         process.exitCode = EXIT_CODES.failure;
       }
+    });
+
+  program
+    .command('adopt')
+    .description(
+      'Take over a deployment of the original main.tf without recreating anything: write the settings and ' +
+        'import IDs into cdktf.json and print the plan to expect. After the deploy, --finish drops the ' +
+        'resources from the old state.',
+    )
+    .addOption(
+      new Option(
+        '--from-state <file>',
+        "the old configuration's state file, e.g. ../m2m-cognito/terraform.tfstate",
+      ).conflicts('fromDir'),
+    )
+    .addOption(
+      new Option(
+        '--from-dir <dir>',
+        "the old configuration's folder; its state is read with terraform (show -json, or state pull for --finish), remote states too",
+      ),
+    )
+    .option(
+      '--finish',
+      'after the deploy: remove the resources from the old state (backed up first) and the imports from cdktf.json',
+    )
+    .addOption(new Option('--project-dir <dir>', "this project's root, which holds cdktf.json").default('.'))
+    .addOption(
+      new Option('--timeout <seconds>', 'how long each terraform command may take')
+        .argParser(timeoutSeconds)
+        .default(120),
+    )
+    .action(async (options: AdoptCommandOptions, command: Command) => {
+      // Checked before the command's module, which loads cdktf, is.
+      if (options.fromState === undefined && options.fromDir === undefined) {
+        throw new InputError(
+          'adopt needs the old deployment: pass --from-state <terraform.tfstate> or --from-dir <folder of the old main.tf>',
+        );
+      }
+      const { runAdoptCommand } = await import('./commands/adopt');
+      await runAdoptCommand(context(command));
     });
 
   return program;

@@ -146,3 +146,11 @@ export class RotationRefusedError extends M2mError {
     super(message);
   }
 }
+
+/**
+ * `m2m adopt` will not take over this deployment, or not yet: what it found would be replaced, changed
+ * or left half done. The message names what and the way forward.
+ */
+export class AdoptionRefusedError extends M2mError {
+  public override readonly name = 'AdoptionRefusedError';
+}

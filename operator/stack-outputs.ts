@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { displayPath, terraformError } from '../terraform-check/terraform';
 import { StackOutputsError } from './errors';
 import { checkTimeoutMs } from './limits';
 import { oneLine } from './untrusted-text';
@@ -268,16 +269,6 @@ function runTerraformOutput(
   });
 }
 
-/** The first "Error: ..." line of Terraform's diagnostics, without the box drawing. */
-function terraformError(stderr: string): string {
-  const lines = stderr
-    .split('\n')
-    .map((line) => line.replace(/^[\s│╷╵]+/, '').trim())
-    .filter(Boolean);
-  const error = lines.find((line) => line.startsWith('Error:')) ?? lines[0] ?? 'no message';
-  return oneLine(error.replace(/^Error:\s*/, ''));
-}
-
 function parseJson(stackName: string, text: string): unknown {
   try {
     return JSON.parse(text);
@@ -287,8 +278,4 @@ function parseJson(stackName: string, text: string): unknown {
       `terraform output -json for stack ${stackName} did not print JSON: check the Terraform version (1.x)`,
     );
   }
-}
-
-function displayPath(target: string): string {
-  return path.relative(process.cwd(), target) || '.';
 }

@@ -30,6 +30,8 @@ export interface CommandResult {
   readonly stderr: string;
   /** Set when the command was stopped for running longer than its timeoutMs. */
   readonly timedOut?: boolean;
+  /** Set when the command was stopped for writing more than its maxOutputChars. */
+  readonly overflowed?: boolean;
 }
 
 export interface RunCommandOptions {
@@ -38,6 +40,8 @@ export interface RunCommandOptions {
   readonly input?: string;
   /** Stops the command (SIGTERM, then SIGKILL 5 s later) after this long. */
   readonly timeoutMs?: number;
+  /** Stops the command once stdout and stderr together hold more characters than this. */
+  readonly maxOutputChars?: number;
 }
 
 /** Runs a command to completion, collecting its output; rejects only when it cannot start. */
@@ -51,25 +55,45 @@ export function runCommand(
     let stdout = '';
     let stderr = '';
     let timedOut = false;
+    let overflowed = false;
     const timers: NodeJS.Timeout[] = [];
+    const stop = () => {
+      child.kill('SIGTERM');
+      timers.push(setTimeout(() => child.kill('SIGKILL'), 5000));
+    };
     if (options.timeoutMs !== undefined) {
       timers.push(
         setTimeout(() => {
           timedOut = true;
-          child.kill('SIGTERM');
-          timers.push(setTimeout(() => child.kill('SIGKILL'), 5000));
+          stop();
         }, options.timeoutMs),
       );
     }
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const limit = options.maxOutputChars ?? Infinity;
+    const collect = (append: (chunk: string) => void) => (chunk: string) => {
+      if (overflowed) return;
+      append(chunk);
+      if (stdout.length + stderr.length > limit) {
+        overflowed = true;
+        stdout = stdout.slice(0, limit);
+        stop();
+      }
+    };
+    child.stdout.setEncoding('utf8').on(
+      'data',
+      collect((chunk) => (stdout += chunk)),
+    );
+    child.stderr.setEncoding('utf8').on(
+      'data',
+      collect((chunk) => (stderr += chunk)),
+    );
     child.on('error', (error) => {
       timers.forEach(clearTimeout);
       reject(error);
     });
     child.on('close', (code) => {
       timers.forEach(clearTimeout);
-      resolve({ code, stdout, stderr, ...(timedOut && { timedOut }) });
+      resolve({ code, stdout, stderr, ...(timedOut && { timedOut }), ...(overflowed && { overflowed }) });
     });
     // A command that exits without reading its input must not crash us with EPIPE.
     child.stdin.on('error', () => undefined);
@@ -94,4 +118,19 @@ export async function terraformVersions(
     provider_selections?: Record<string, string>;
   };
   return { terraform: parsed.terraform_version, providers: parsed.provider_selections ?? {} };
+}
+
+/** The first "Error: ..." line of Terraform's diagnostics, without the box drawing. */
+export function terraformError(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.replace(/^[\s│╷╵]+/, '').trim())
+    .filter(Boolean);
+  const error = lines.find((line) => line.startsWith('Error:')) ?? lines[0] ?? 'no message';
+  return error.replace(/^Error:\s*/, '').slice(0, 200);
+}
+
+/** A path as messages show it: relative to the current folder. */
+export function displayPath(target: string): string {
+  return path.relative(process.cwd(), target) || '.';
 }

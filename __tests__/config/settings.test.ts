@@ -186,7 +186,7 @@ describe('parseSettings', () => {
     [
       'a key like none of ours',
       { colour: 'blue' },
-      'cdktf.json context has an unknown key "colour": the keys here are environments, awsRegion, userPoolNamePrefix, domainPrefix, projectTag, resourceServer, clients, storeCredentialsInSecretsManager, remoteState, cdktfRelativeModules,',
+      'cdktf.json context has an unknown key "colour": the keys here are environments, awsRegion, userPoolNamePrefix, domainPrefix, projectTag, resourceServer, clients, storeCredentialsInSecretsManager, remoteState, imports, cdktfRelativeModules,',
     ],
   ])('refuses %s, suggesting the key meant', (_what, context, message) => {
     const error = thrownBy(() => parseSettings(context));

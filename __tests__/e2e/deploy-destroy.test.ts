@@ -72,7 +72,7 @@ describeWithEmulator('deploy and destroy from a fresh clone, air-gapped, against
     const { UserPool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
     expect(UserPool?.AdminCreateUserConfig?.AllowAdminCreateUserOnly).toBe(true);
     expect(UserPool?.DeletionProtection).toBe('INACTIVE');
-    // The provider's default tags; moto 5.2.1 answers ListTagsForResource with a 404 page.
+    // The provider's default tags, as DescribeUserPool reports them.
     expect(UserPool?.UserPoolTags).toEqual({ Environment: 'dev', Project: 'm2m-auth', ManagedBy: 'cdktf' });
   });
 

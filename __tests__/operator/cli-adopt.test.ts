@@ -1,0 +1,239 @@
+/**
+ * `m2m adopt` as a real process: what it writes and prints, its exit codes and one-line errors, and
+ * --finish against a fake terraform that records what it is asked to do. The e2e test runs it all
+ * with the real terraform against the emulator. Each run loads cdktf (most of a second of CPU), so
+ * the --finish tests write the adopted cdktf.json in this process.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { deriveAdoption, findDeployment, formatJson, planAdoption } from '../../operator/adopt';
+import { MAX_STATE_BYTES, readStateFile } from '../../operator/terraform-state';
+import { runCommand } from '../../terraform-check/terraform';
+import { PROJECT_ROOT } from '../helpers/project';
+import {
+  attributesOf,
+  FIXTURE_SECRET,
+  ORIGINAL_STATE,
+  originalState,
+  type StateDocument,
+} from './old-states';
+import { type CliResult, errorLine, runCli } from './run-cli';
+
+// Answers `show -json` with the state in $FAKE_NEW_STATE, and records the arguments of `state rm`.
+const FAKE_TERRAFORM = `#!/bin/sh
+case "$1 $2" in
+  "show -json") cat "$FAKE_NEW_STATE" ;;
+  "state rm") printf '%s\\n' "$@" > "$FAKE_STATE_RM" ;;
+  *) echo "fake terraform: unexpected arguments: $*" >&2; exit 1 ;;
+esac
+`;
+
+// Each test starts the CLI a few times; a busy machine can take seconds for each.
+jest.setTimeout(60_000);
+
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+interface Project {
+  readonly dir: string;
+  /** A copy of the old state, which --finish edits. */
+  readonly oldState: string;
+  readonly cdktfJson: () => { context: Record<string, unknown> };
+  readonly adopt: (args: readonly string[], env?: Record<string, string>) => Promise<CliResult>;
+}
+
+/** A project folder with this project's cdktf.json, an old state to adopt, and the fake terraform on PATH. */
+function project(state: StateDocument = originalState()): Project {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-adopt-cli-'));
+  made.push(dir);
+  fs.copyFileSync(path.join(PROJECT_ROOT, 'cdktf.json'), path.join(dir, 'cdktf.json'));
+  const oldState = path.join(dir, 'old', 'terraform.tfstate');
+  fs.mkdirSync(path.dirname(oldState));
+  fs.writeFileSync(oldState, JSON.stringify(state));
+  const bin = path.join(dir, 'fake-bin');
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, 'terraform'), FAKE_TERRAFORM, { mode: 0o755 });
+  return {
+    dir,
+    oldState,
+    cdktfJson: () => JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.json'), 'utf8')),
+    adopt: (args, env = {}) =>
+      runCli(['adopt', ...args], {
+        cwd: dir,
+        path: `${bin}:/usr/bin:/bin`,
+        env: {
+          FAKE_NEW_STATE: path.join(dir, 'new.tfstate'),
+          FAKE_STATE_RM: path.join(dir, 'state-rm-args'),
+          ...env,
+        },
+      }),
+  };
+}
+
+/** What `m2m adopt --from-state` writes, done in this process: the --finish tests start from there. */
+function adoptInProcess(p: Project): void {
+  const file = path.join(p.dir, 'cdktf.json');
+  const cdktfJson = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const adoption = deriveAdoption(findDeployment(readStateFile(p.oldState)));
+  const { context } = planAdoption(cdktfJson.context, adoption);
+  fs.writeFileSync(file, `${formatJson({ ...cdktfJson, context })}\n`);
+}
+
+/** Makes the project look deployed: a stack folder whose (fake) state is `state`. */
+function deployed(p: Project, state: StateDocument): void {
+  fs.mkdirSync(path.join(p.dir, 'cdktf.out', 'stacks', 'm2m-auth-dev'), { recursive: true });
+  fs.writeFileSync(path.join(p.dir, 'new.tfstate'), JSON.stringify(state));
+}
+
+const everything = (result: CliResult, p: Project) =>
+  [result.stdout, result.stderr, fs.readFileSync(path.join(p.dir, 'cdktf.json'), 'utf8')].join('\n');
+
+test('writes cdktf.json and prints the plan to expect and the exact next commands, without the client secret', async () => {
+  const p = project();
+  const result = await p.adopt(['--from-state', 'old/terraform.tfstate']);
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(result.stdout).toContain(
+    'Expected on the first deploy of m2m-auth-dev: Plan: 4 to import, 0 to add, 1 to change, 0 to destroy.\n' +
+      "  The change: the user pool's tags (CostCenter, Owner removed; ManagedBy added).\n" +
+      '  Never changed: the user pool ID and issuer, the client IDs and secrets, the domain.\n',
+  );
+  expect(result.stdout).toContain('  npm run deploy -- m2m-auth-dev ');
+  expect(result.stdout).toContain(
+    '  npm run --silent m2m -- adopt --finish --from-state old/terraform.tfstate\n',
+  );
+  expect(p.cdktfJson().context).toMatchObject({
+    clients: [{ name: 'm2m-client', appClientName: 'm2m-client' }],
+    imports: { dev: { userPoolId: attributesOf(originalState(), 'aws_cognito_user_pool').id } },
+  });
+  expect(everything(result, p)).not.toContain(FIXTURE_SECRET);
+});
+
+test('needs exactly one of --from-state and --from-dir', async () => {
+  const p = project();
+  const neither = await p.adopt([]);
+  expect(neither.code).toBe(2);
+  expect(errorLine(neither)).toBe(
+    'error: adopt needs the old deployment: pass --from-state <terraform.tfstate> or --from-dir <folder of the old main.tf>',
+  );
+  const both = await p.adopt(['--from-state', 'old/terraform.tfstate', '--from-dir', 'old']);
+  expect(both.code).toBe(2);
+  expect(both.stderr).toContain("option '--from-state <file>' cannot be used with option '--from-dir <dir>'");
+});
+
+test('a state it will not adopt: exit 3, one line naming cause and fix, cdktf.json untouched', async () => {
+  const state = originalState();
+  state.resources.push({ ...structuredClone(state.resources[1]), name: 'second' });
+  const p = project(state);
+  const before = fs.readFileSync(path.join(p.dir, 'cdktf.json'), 'utf8');
+  const result = await p.adopt(['--from-state', 'old/terraform.tfstate']);
+  expect(result.code).toBe(3);
+  expect(errorLine(result)).toMatch(
+    /^error: the old state holds 2 user pools \(aws_cognito_user_pool.m2m_user_pool, aws_cognito_user_pool.second\), .*: give it the state of one environment/,
+  );
+  expect(fs.readFileSync(path.join(p.dir, 'cdktf.json'), 'utf8')).toBe(before);
+});
+
+test('terminal escapes in the old state reach the terminal as text', async () => {
+  const state = originalState();
+  attributesOf(state, 'aws_cognito_resource_server').name = 'User API\u001b]0;owned\u0007\u009b2J';
+  const result = await project(state).adopt(['--from-state', 'old/terraform.tfstate']);
+  expect(result.code).toBe(3);
+  expect(errorLine(result)).toContain(
+    'resourceServer.name = "User API\\u001b]0;owned\\u0007\\u009b2J" is invalid',
+  );
+  // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
+  expect(result.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+});
+
+test('--finish before anything is deployed: refused, and the old state left as it was', async () => {
+  const p = project();
+  adoptInProcess(p);
+  const before = fs.readFileSync(p.oldState, 'utf8');
+  const result = await p.adopt(['--finish', '--from-state', 'old/terraform.tfstate']);
+  expect(result.code).toBe(3);
+  expect(errorLine(result)).toBe(
+    'error: stack m2m-auth-dev is not synthesized in cdktf.out/stacks, so nothing shows it holds the resources: deploy first (npm run deploy -- m2m-auth-dev), then run adopt --finish again',
+  );
+  expect(fs.readFileSync(p.oldState, 'utf8')).toBe(before);
+});
+
+test('--finish while the new state lacks a resource: refused, nothing removed', async () => {
+  const p = project();
+  adoptInProcess(p);
+  const partial = originalState();
+  partial.resources = partial.resources.filter((r) => r.type !== 'aws_cognito_user_pool_domain');
+  deployed(p, partial);
+  const result = await p.adopt(['--finish', '--from-state', 'old/terraform.tfstate']);
+  expect(result.code).toBe(3);
+  expect(errorLine(result)).toContain(
+    'error: the state of m2m-auth-dev does not hold aws_cognito_user_pool_domain "m2m-rubicon-dev-auth" yet, so the old state must keep it',
+  );
+  expect(fs.existsSync(path.join(p.dir, 'state-rm-args'))).toBe(false);
+});
+
+test('--finish once the new state holds them all: backup, terraform state rm of the four, imports gone', async () => {
+  const p = project();
+  adoptInProcess(p);
+  const taken = originalState();
+  taken.resources.forEach((resource) => (resource.name = `cognito_${resource.name}_0A1B2C3D`));
+  deployed(p, taken);
+  const original = fs.readFileSync(p.oldState, 'utf8');
+  const result = await p.adopt(['--finish', '--from-state', 'old/terraform.tfstate']);
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+  const backup = /Backed up the old state to (.+)\.\n/.exec(result.stdout)?.[1] ?? '';
+  expect(backup).toMatch(/^old\/terraform\.tfstate\.m2m-adopt-\d{8}T\d{6}Z\.backup$/);
+  expect(fs.readFileSync(path.join(p.dir, backup), 'utf8')).toBe(original);
+  const args = fs.readFileSync(path.join(p.dir, 'state-rm-args'), 'utf8').trim().split('\n');
+  expect(args).toEqual([
+    'state',
+    'rm',
+    `-state=${fs.realpathSync(p.oldState)}`,
+    expect.stringMatching(/^-backup=.*\/m2m-adopt-[^/]+\/terraform\.tfstate\.backup$/),
+    'aws_cognito_user_pool.m2m_user_pool',
+    'aws_cognito_resource_server.m2m_resource_server',
+    'aws_cognito_user_pool_domain.m2m_domain',
+    'aws_cognito_user_pool_client.m2m_client',
+  ]);
+  expect(p.cdktfJson().context).toMatchObject({
+    clients: [{ name: 'm2m-client', appClientName: 'm2m-client' }],
+  });
+  expect(p.cdktfJson().context.imports).toBeUndefined();
+  expect(result.stdout).toContain('Retire the old configuration');
+  expect(everything(result, p)).not.toContain(FIXTURE_SECRET);
+});
+
+describe('reading a state file', () => {
+  test('refuses one larger than it reads, before reading it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-adopt-big-'));
+    made.push(dir);
+    const file = path.join(dir, 'huge.tfstate');
+    // Sparse: the size is there, the bytes are not.
+    fs.closeSync(fs.openSync(file, 'w'));
+    fs.truncateSync(file, MAX_STATE_BYTES + 1);
+    expect(() => readStateFile(file)).toThrow(
+      `the state file ${file} is 64 MiB, and adopt reads at most 64 MiB: check it is a Terraform state`,
+    );
+  });
+
+  test('names a file it cannot read', () => {
+    expect(() => readStateFile('/nonexistent/terraform.tfstate')).toThrow(
+      'cannot read the state file /nonexistent/terraform.tfstate (ENOENT): check the path',
+    );
+  });
+
+  test('reads the state the original main.tf left', () => {
+    expect(readStateFile(ORIGINAL_STATE).map((resource) => resource.type)).toEqual([
+      'aws_cognito_resource_server',
+      'aws_cognito_user_pool',
+      'aws_cognito_user_pool_client',
+      'aws_cognito_user_pool_domain',
+    ]);
+  });
+});
+
+test('a command that prints more than adopt reads is stopped, not collected', async () => {
+  const result = await runCommand('yes', [], { cwd: os.tmpdir(), maxOutputChars: 10_000 });
+  expect(result).toMatchObject({ overflowed: true });
+  expect(result.stdout.length).toBeLessThanOrEqual(10_000);
+});

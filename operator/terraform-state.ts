@@ -1,0 +1,219 @@
+/**
+ * Reading a Terraform state as a list of managed resources: from a state file (format 4, what
+ * `terraform state pull` prints) or from `terraform show -json` in a configuration's folder, which
+ * also reads remote states. A state is input like any other: its size is bounded, its addresses are
+ * checked before they reach a command line, and nothing of it is printed unless asked for.
+ */
+import * as fs from 'node:fs';
+import { runCommand, terraformError } from '../terraform-check/terraform';
+import { InputError } from './errors';
+
+/**
+ * The largest state read: a few kilobytes hold a Cognito deployment, and a state shared with much
+ * else stays far below this; anything larger is refused before it is parsed.
+ */
+export const MAX_STATE_BYTES = 64 * 1024 * 1024;
+/** Module nesting deeper than this is no configuration anybody wrote. */
+const MAX_MODULE_DEPTH = 32;
+
+/** One managed resource instance of a state. */
+export interface StateResource {
+  /** Its address, e.g. aws_cognito_user_pool.pool or module.auth.aws_cognito_user_pool_client.c["a"]. */
+  readonly address: string;
+  readonly type: string;
+  /** Its attributes, secrets included: never print them whole. */
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+export interface TerraformRunOptions {
+  /** The environment Terraform runs with (credentials, CLI configuration). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** @default 120000 */
+  readonly timeoutMs?: number;
+}
+
+// Terraform's identifiers, and instance keys that need no escaping in an address.
+const NAME = '[A-Za-z_][A-Za-z0-9_-]*';
+const KEY = '\\[(?:[0-9]+|"[^"\\\\\\u0000-\\u001f\\u007f-\\u009f$%]*")\\]';
+const ADDRESS = new RegExp(
+  `^(?:module\\.${NAME}(?:${KEY})?\\.){0,${MAX_MODULE_DEPTH}}${NAME}\\.${NAME}(?:${KEY})?$`,
+);
+
+/** Reads a state file, refusing one larger than MAX_STATE_BYTES before reading it. */
+export function readStateFile(file: string): StateResource[] {
+  let size: number;
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw Object.assign(new Error(), { code: 'not a file' });
+    size = stat.size;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new InputError(`cannot read the state file ${file} (${code}): check the path`);
+  }
+  if (size > MAX_STATE_BYTES) {
+    throw new InputError(
+      `the state file ${file} is ${mebibytes(size)}, and adopt reads at most ${mebibytes(MAX_STATE_BYTES)}: check it is a Terraform state (terraform state pull > file)`,
+    );
+  }
+  return parseState(fs.readFileSync(file, 'utf8'), `state file ${file}`);
+}
+
+/** Runs `terraform show -json` in a configuration's folder and reads the state it prints. */
+export async function readStateWithTerraform(
+  dir: string,
+  options: TerraformRunOptions = {},
+): Promise<StateResource[]> {
+  const result = await terraform(['show', '-json', '-no-color'], checkedDir(dir), options);
+  return parseState(result, `terraform show -json in ${dir}`);
+}
+
+/** `dir`, once it is known to be a folder. */
+export function checkedDir(dir: string): string {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new InputError(`${dir} is not a folder: pass the folder of the Terraform configuration`);
+  }
+  return dir;
+}
+
+/** Runs terraform in `cwd` and returns its stdout; throws InputError naming the cause otherwise. */
+export async function terraform(
+  args: readonly string[],
+  cwd: string,
+  options: TerraformRunOptions = {},
+): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const shown = `terraform ${args.filter((a) => !a.startsWith('-')).join(' ')} in ${cwd}`;
+  let result: Awaited<ReturnType<typeof runCommand>>;
+  try {
+    result = await runCommand('terraform', args, {
+      cwd,
+      env: { ...(options.env ?? process.env), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
+      timeoutMs,
+      maxOutputChars: MAX_STATE_BYTES,
+    });
+  } catch (error) {
+    throw new InputError(
+      `cannot run terraform (${(error as NodeJS.ErrnoException).code ?? String(error)}): install Terraform (https://developer.hashicorp.com/terraform/install)`,
+    );
+  }
+  if (result.overflowed) {
+    throw new InputError(
+      `${shown} printed more than ${mebibytes(MAX_STATE_BYTES)}: check it is the folder of the old main.tf`,
+    );
+  }
+  if (result.timedOut) {
+    throw new InputError(
+      `${shown} did not finish within ${timeoutMs / 1000} s: check the state backend is reachable`,
+    );
+  }
+  if (result.code !== 0) {
+    throw new InputError(
+      `${shown} failed (${terraformError(result.stderr)}): run terraform init there first`,
+    );
+  }
+  return result.stdout;
+}
+
+/**
+ * The managed resources of a state document: a state file (format 4) or `terraform show -json`
+ * output. `source` names it in messages.
+ */
+export function parseState(text: string, source: string): StateResource[] {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new InputError(`the ${source} is not JSON: pass a Terraform state (terraform state pull > file)`);
+  }
+  if (!isObject(document)) {
+    throw new InputError(`the ${source} is not a Terraform state: pass one (terraform state pull > file)`);
+  }
+  if ('format_version' in document) return fromShowJson(document, source);
+  if (document.version === 4) return fromStateFile(document, source);
+  throw new InputError(
+    `the ${source} is not a Terraform state of format 4 (version ${JSON.stringify(document.version ?? null)}): use a state written by Terraform 0.12 or later (terraform state pull > file)`,
+  );
+}
+
+/** A state file: resources with their instances. */
+function fromStateFile(document: Record<string, unknown>, source: string): StateResource[] {
+  const found: StateResource[] = [];
+  for (const resource of arrayAt(document, 'resources', source)) {
+    if (!isObject(resource) || resource.mode !== 'managed') continue;
+    const { type, name, module } = resource;
+    for (const instance of arrayAt(resource, 'instances', source)) {
+      if (!isObject(instance) || !isObject(instance.attributes)) {
+        throw new InputError(
+          `the ${source} has a resource without attributes: use a state written by Terraform 0.12 or later`,
+        );
+      }
+      const key = instance.index_key;
+      const index = key === undefined ? '' : `[${typeof key === 'number' ? key : JSON.stringify(key)}]`;
+      const prefix = typeof module === 'string' && module !== '' ? `${module}.` : '';
+      found.push(
+        resourceAt(`${prefix}${String(type)}.${String(name)}${index}`, type, instance.attributes, source),
+      );
+    }
+  }
+  return found;
+}
+
+/** `terraform show -json`: a root module whose resources carry their addresses, and child modules. */
+function fromShowJson(document: Record<string, unknown>, source: string): StateResource[] {
+  const values = document.values;
+  if (values === undefined) return []; // no state yet
+  if (!isObject(values) || !isObject(values.root_module)) {
+    throw new InputError(
+      `the ${source} is not terraform show -json output: check the Terraform version (1.x)`,
+    );
+  }
+  const found: StateResource[] = [];
+  const modules: { module: Record<string, unknown>; depth: number }[] = [
+    { module: values.root_module, depth: 0 },
+  ];
+  for (let next = modules.pop(); next; next = modules.pop()) {
+    if (next.depth > MAX_MODULE_DEPTH) {
+      throw new InputError(
+        `the ${source} nests modules more than ${MAX_MODULE_DEPTH} deep: pass the state of the old main.tf`,
+      );
+    }
+    for (const resource of optionalArray(next.module.resources)) {
+      if (!isObject(resource) || resource.mode !== 'managed') continue;
+      found.push(resourceAt(String(resource.address), resource.type, resource.values, source));
+    }
+    for (const child of optionalArray(next.module.child_modules)) {
+      if (isObject(child)) modules.push({ module: child, depth: next.depth + 1 });
+    }
+  }
+  return found;
+}
+
+function resourceAt(address: string, type: unknown, values: unknown, source: string): StateResource {
+  // Addresses go to `terraform state rm` and into messages: only plain ones are accepted.
+  if (!ADDRESS.test(address) || typeof type !== 'string' || !isObject(values)) {
+    throw new InputError(
+      `the ${source} has a resource address adopt does not take, ${JSON.stringify(address.slice(0, 200))}: rename it in the old configuration (terraform state mv)`,
+    );
+  }
+  return { address, type, values };
+}
+
+function arrayAt(object: Record<string, unknown>, key: string, source: string): unknown[] {
+  const value = object[key] ?? [];
+  if (!Array.isArray(value)) {
+    throw new InputError(`the ${source} is not a Terraform state (${key} is not a list): pass one`);
+  }
+  return value;
+}
+
+function optionalArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 0)} MiB`;
+}
