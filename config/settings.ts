@@ -91,6 +91,7 @@ export const DEFAULTS = {
   accessTokenValidityMinutes: 60,
   storeCredentialsInSecretsManager: false,
   stateKeyPrefix: 'm2m-auth',
+  createOidcProvider: true,
 } as const;
 
 const VALIDITY_RANGE = `must be between ${ACCESS_TOKEN_VALIDITY_MINUTES.min} and ${ACCESS_TOKEN_VALIDITY_MINUTES.max} minutes`;
@@ -138,6 +139,12 @@ const remoteStateSchema = z.strictObject({
   keyPrefix: ruled(settingRules.stateKeyPrefix).default(DEFAULTS.stateKeyPrefix),
 });
 
+const ciAccessSchema = z.strictObject({
+  githubRepository: ruled(settingRules.githubRepository),
+  awsAccountId: ruled(settingRules.awsAccountId),
+  createOidcProvider: z.boolean().default(DEFAULTS.createOidcProvider),
+});
+
 export const settingsSchema = z
   .strictObject({
     environments: z
@@ -164,8 +171,18 @@ export const settingsSchema = z
       ),
     storeCredentialsInSecretsManager: z.boolean().default(DEFAULTS.storeCredentialsInSecretsManager),
     remoteState: remoteStateSchema.optional(),
+    ciAccess: ciAccessSchema.optional(),
   })
   .superRefine((settings, ctx) => {
+    if (settings.ciAccess && !settings.remoteState) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ciAccess'],
+        input: settings.ciAccess,
+        message:
+          'needs "remoteState": CI runners keep no state between runs, and the CI roles may use only the S3 state of their environment',
+      });
+    }
     const { identifier, scopes } = settings.resourceServer;
     const defined = scopes.map((scope) => scope.name);
     // Clients ask for "<identifier>/<scope>", and Cognito limits the whole of it.
@@ -239,6 +256,19 @@ export interface RemoteStateSettings {
   readonly keyPrefix: string;
 }
 
+/** What the GitHub Actions workflows need in the AWS account: the m2m-auth-ci-access stack. */
+export interface CiAccessSettings {
+  /** "<owner>/<repository>": the only repository whose workflows may assume the roles. */
+  readonly githubRepository: string;
+  /** The account the roles and the m2m-auth stacks live in; the stack refuses to deploy elsewhere. */
+  readonly awsAccountId: string;
+  /**
+   * Create GitHub's OIDC identity provider; false when the account already has one (one per account).
+   * @default true
+   */
+  readonly createOidcProvider: boolean;
+}
+
 /** The app's validated settings. */
 export interface Settings {
   /** One stack, "m2m-auth-<environment>", per entry. @default ["dev"] */
@@ -258,6 +288,8 @@ export interface Settings {
   readonly storeCredentialsInSecretsManager: boolean;
   /** @default none: the state stays in a local file at the project root */
   readonly remoteState?: RemoteStateSettings;
+  /** @default none: no m2m-auth-ci-access stack */
+  readonly ciAccess?: CiAccessSettings;
 }
 
 /** Fills in the defaults that depend on other settings. */
