@@ -4,8 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'cdktf';
+import { App, type TerraformStack } from 'cdktf';
 import { ConfigError, parseSettings, readContext } from './config/load';
+import { CiAccessStack } from './constructs/ci-access-stack';
 import { M2mAuthStack } from './constructs/m2m-auth-stack';
 import { PROVIDER_LOCK_FILE } from './terraform-check/provider-installation';
 
@@ -14,10 +15,24 @@ function main(): void {
   const { environments, ...settings } = parseSettings(readContext());
   const app = new App();
   const outdir = path.relative(process.cwd(), app.outdir) || '.';
-  const stacks = environments.map(
+  const stacks: TerraformStack[] = environments.map(
     (environmentName) =>
       new M2mAuthStack(app, `m2m-auth-${environmentName}`, { environmentName, settings, outdir }),
   );
+  // The settings schema lets ciAccess through only with remoteState.
+  const { ciAccess, remoteState } = settings;
+  if (ciAccess && remoteState) {
+    stacks.push(
+      new CiAccessStack(app, 'm2m-auth-ci-access', {
+        ...ciAccess,
+        region: settings.awsRegion,
+        environments,
+        projectTag: settings.projectTag,
+        remoteState,
+        outdir,
+      }),
+    );
+  }
   app.synth();
   // With a lock file in its folder, terraform init installs exactly the locked, checksummed provider,
   // and cdktf deploy skips `terraform providers lock`, which asks the registry even where a mirror is set.

@@ -3,6 +3,9 @@ import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmana
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 
+/** Secret names of the stacks' client credentials begin "<prefix>/<environment>/". */
+export const CREDENTIALS_SECRET_PREFIX = 'm2m-auth';
+
 export interface ClientCredentialsSecretProps {
   /** Secret name, unique in the account and region. */
   readonly secretName: string;

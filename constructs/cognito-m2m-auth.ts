@@ -4,7 +4,7 @@ import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool
 import { Construct } from 'constructs';
 import { variableRules } from '../config/rules';
 import { DEFAULTS, type ResourceServerSettings } from '../config/settings';
-import { ClientCredentialsSecret } from './client-credentials-secret';
+import { ClientCredentialsSecret, CREDENTIALS_SECRET_PREFIX } from './client-credentials-secret';
 import { validateLiteral } from './literal-validation';
 import { M2mAppClient, validateAccessTokenValidity } from './m2m-app-client';
 import { inProduction } from './production-switch';
@@ -163,7 +163,7 @@ export class CognitoM2mAuth extends Construct {
       });
       const credentialsSecret = props.storeCredentialsInSecretsManager
         ? new ClientCredentialsSecret(this, `secret-${options.name}`, {
-            secretName: `m2m-auth/${environmentName}/${terraformText(options.name)}`,
+            secretName: `${CREDENTIALS_SECRET_PREFIX}/${environmentName}/${terraformText(options.name)}`,
             description: `OAuth 2.0 client credentials of ${terraformText(options.name)} (${environmentName})`,
             recoveryWindowInDays: inProduction(environmentName, 30, 0),
             clientId: client.clientId,
