@@ -13,6 +13,12 @@ import { PROVIDER_LOCK_FILE } from './terraform-check/provider-installation';
 function main(): void {
   // Settings first: a bad value stops the synth before anything is written.
   const { environments, ...settings } = parseSettings(readContext());
+  // The workflows set it: a state file on a CI runner is gone with the runner, and the roles allow S3 only.
+  if (process.env.M2M_AUTH_REQUIRE_REMOTE_STATE === '1' && !settings.remoteState) {
+    throw new ConfigError([
+      'cdktf.json context.remoteState is required where M2M_AUTH_REQUIRE_REMOTE_STATE=1 (the CI workflows): set { "bucket": ... } as the README\'s "Run it from CI" shows',
+    ]);
+  }
   const app = new App();
   const outdir = path.relative(process.cwd(), app.outdir) || '.';
   const stacks: TerraformStack[] = environments.map(

@@ -52,6 +52,20 @@ describe('main.ts', () => {
     expect(Object.keys(ciAccess.resource.aws_iam_role).length).toBe(4);
   });
 
+  test('refuses local state where the CI workflows ask for remote state, writing nothing', async () => {
+    const project = tempProject({});
+    const result = await runApp(project, { M2M_AUTH_REQUIRE_REMOTE_STATE: '1' });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'Error: cdktf.json context.remoteState is required where M2M_AUTH_REQUIRE_REMOTE_STATE=1 (the CI workflows): set { "bucket": ... } as the README\'s "Run it from CI" shows\n',
+    });
+    expect(fs.existsSync(path.join(project, 'cdktf.out'))).toBe(false);
+    const remote = tempProject({ remoteState: { bucket: 'acme-terraform-state' } });
+    expect((await runApp(remote, { M2M_AUTH_REQUIRE_REMOTE_STATE: '1' })).code).toBe(0);
+  });
+
   test('points each local state file at the project root, wherever the CLI tells it to write', async () => {
     const project = tempProject({});
     // The cdktf CLI creates the output folder and passes its absolute path.
