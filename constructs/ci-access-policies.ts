@@ -145,13 +145,15 @@ function readStatements(scope: EnvironmentScope): PolicyStatement[] {
       Resource: arn.secrets,
     },
     {
-      // Terraform lists only "env:/" (other workspaces) and carries on when refused; its docs ask
-      // for ListBucket on the state key, so that is all this allows.
+      // Terraform lists only "env:/" (other workspaces) and carries on when refused, so a listing with
+      // a prefix may name the state key alone. IfExists: S3 asks for ListBucket, with no prefix, to
+      // answer a read of a missing object with 404 rather than 403, and Terraform's first plan of an
+      // environment reads a state that does not exist yet.
       Sid: 'ListTheStateKey',
       Effect: 'Allow',
       Action: ['s3:ListBucket'],
       Resource: arn.bucket,
-      Condition: { StringEquals: { 's3:prefix': iamLiteral(scope.stateKey) } },
+      Condition: { StringEqualsIfExists: { 's3:prefix': iamLiteral(scope.stateKey) } },
     },
   ];
 }

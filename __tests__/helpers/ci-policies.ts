@@ -81,7 +81,7 @@ export function requiredConditions(environment: string): Record<string, Record<s
       StringEquals: { 'aws:RequestTag/Environment': environment, 'aws:RequestTag/Project': 'm2m-auth' },
     },
     's3:ListBucket': {
-      StringEquals: { 's3:prefix': `platform/m2m/${environment}/terraform.tfstate` },
+      StringEqualsIfExists: { 's3:prefix': `platform/m2m/${environment}/terraform.tfstate` },
     },
   };
 }
