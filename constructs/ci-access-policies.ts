@@ -77,11 +77,6 @@ const COGNITO_POOL_WRITE = [
   'cognito-idp:UpdateUserPoolDomain',
   'cognito-idp:DeleteUserPoolDomain',
 ];
-/** Cognito actions the SAR gives no resource type: a policy can only name "*". */
-export const COGNITO_ACTIONS_WITHOUT_RESOURCE = [
-  'cognito-idp:CreateUserPool',
-  'cognito-idp:DescribeUserPoolDomain',
-];
 
 const SECRETS_READ = [
   'secretsmanager:DescribeSecret',
