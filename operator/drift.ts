@@ -7,8 +7,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findProviderMirror } from '../terraform-check/cli-config';
-import { cliConfigInEffect, mirrorCliConfig } from '../terraform-check/provider-installation';
 import { runCommand } from '../terraform-check/terraform';
 import { InputError } from './errors';
 import { stackDirectory } from './stack-outputs';
@@ -140,20 +138,13 @@ export async function checkDrift(stackName: string, options: DriftCheckOptions =
   }
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-drift-'));
   try {
-    const env: NodeJS.ProcessEnv = {
+    // Terraform's CLI configuration (TF_CLI_CONFIG_FILE) says where the provider comes from, a mirror included.
+    const env = {
       ...(options.env ?? process.env),
       CHECKPOINT_DISABLE: '1',
       TF_IN_AUTOMATION: '1',
       TF_INPUT: '0',
     };
-    // As npm run deploy does: a machine with a provider mirror and no CLI configuration uses the mirror.
-    if (!cliConfigInEffect(env)) {
-      const mirror = findProviderMirror(env);
-      if (mirror) {
-        env.TF_CLI_CONFIG_FILE = path.join(scratch, 'terraform.rc');
-        fs.writeFileSync(env.TF_CLI_CONFIG_FILE, mirrorCliConfig(mirror));
-      }
-    }
     const terraform = (args: string[]) =>
       runCommand(options.terraform ?? 'terraform', args, { cwd: dir, env });
     const init = await terraform(['init', '-input=false', '-no-color']);
