@@ -68,6 +68,8 @@ export class CiAccessStack extends TerraformStack {
     validateLiteral('awsAccountId', props.awsAccountId, settingRules.awsAccountId);
     validateLiteral('region', props.region, variableRules.awsRegion);
     validateLiteral('projectTag', props.projectTag, variableRules.projectTag);
+    validateLiteral('remoteState.bucket', props.remoteState.bucket, settingRules.s3BucketName);
+    validateLiteral('remoteState.keyPrefix', props.remoteState.keyPrefix, settingRules.stateKeyPrefix);
     props.environments.forEach((name) =>
       validateLiteral('environments', name, variableRules.environmentName),
     );
