@@ -4,20 +4,41 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'cdktf';
+import { App, type TerraformStack } from 'cdktf';
 import { ConfigError, parseSettings, readContext } from './config/load';
+import { CiAccessStack } from './constructs/ci-access-stack';
 import { M2mAuthStack, stackName } from './constructs/m2m-auth-stack';
 import { PROVIDER_LOCK_FILE } from './terraform-check/provider-installation';
 
 function main(): void {
   // Settings first: a bad value stops the synth before anything is written.
   const { environments, ...settings } = parseSettings(readContext());
+  // The workflows set it: a state file on a CI runner is gone with the runner, and the roles allow S3 only.
+  if (process.env.M2M_AUTH_REQUIRE_REMOTE_STATE === '1' && !settings.remoteState) {
+    throw new ConfigError([
+      'cdktf.json context.remoteState is required where M2M_AUTH_REQUIRE_REMOTE_STATE=1 (the CI workflows): set { "bucket": ... } as the README\'s "Run it from CI" shows',
+    ]);
+  }
   const app = new App();
   const outdir = path.relative(process.cwd(), app.outdir) || '.';
-  const stacks = environments.map(
+  const stacks: TerraformStack[] = environments.map(
     (environmentName) =>
       new M2mAuthStack(app, stackName(environmentName), { environmentName, settings, outdir }),
   );
+  // The settings schema lets ciAccess through only with remoteState.
+  const { ciAccess, remoteState } = settings;
+  if (ciAccess && remoteState) {
+    stacks.push(
+      new CiAccessStack(app, 'm2m-auth-ci-access', {
+        ...ciAccess,
+        region: settings.awsRegion,
+        environments,
+        projectTag: settings.projectTag,
+        remoteState,
+        outdir,
+      }),
+    );
+  }
   app.synth();
   // With a lock file in its folder, terraform init installs exactly the locked, checksummed provider,
   // and cdktf deploy skips `terraform providers lock`, which asks the registry even where a mirror is set.

@@ -34,6 +34,38 @@ describe('main.ts', () => {
     ).toBe('prod');
   });
 
+  test('adds the m2m-auth-ci-access stack only when ciAccess is configured', async () => {
+    const project = tempProject({
+      environments: ['dev', 'prod'],
+      remoteState: { bucket: 'acme-terraform-state' },
+      ciAccess: { githubRepository: 'acme/m2m-auth', awsAccountId: '123456789012' },
+    });
+    const result = await runApp(project);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      'Synthesized m2m-auth-dev, m2m-auth-prod, m2m-auth-ci-access into cdktf.out/stacks\n',
+    );
+    const ciAccess = stackJson(path.join(project, 'cdktf.out'), 'm2m-auth-ci-access');
+    expect(
+      fs.existsSync(path.join(project, 'cdktf.out', 'stacks', 'm2m-auth-ci-access', '.terraform.lock.hcl')),
+    ).toBe(true);
+    expect(Object.keys(ciAccess.resource.aws_iam_role).length).toBe(4);
+  });
+
+  test('refuses local state where the CI workflows ask for remote state, writing nothing', async () => {
+    const project = tempProject({});
+    const result = await runApp(project, { M2M_AUTH_REQUIRE_REMOTE_STATE: '1' });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'Error: cdktf.json context.remoteState is required where M2M_AUTH_REQUIRE_REMOTE_STATE=1 (the CI workflows): set { "bucket": ... } as the README\'s "Run it from CI" shows\n',
+    });
+    expect(fs.existsSync(path.join(project, 'cdktf.out'))).toBe(false);
+    const remote = tempProject({ remoteState: { bucket: 'acme-terraform-state' } });
+    expect((await runApp(remote, { M2M_AUTH_REQUIRE_REMOTE_STATE: '1' })).code).toBe(0);
+  });
+
   test('points each local state file at the project root, wherever the CLI tells it to write', async () => {
     const project = tempProject({});
     // The cdktf CLI creates the output folder and passes its absolute path.

@@ -3,7 +3,8 @@
  * derive their checks from them. Sources: the Amazon Cognito user pools API reference (length
  * constraints and array sizes of CreateUserPool, CreateUserPoolClient, CreateResourceServer and
  * CreateUserPoolDomain), "Quotas in Amazon Cognito", Secrets Manager's CreateSecret, S3's bucket
- * naming rules and the AWS tagging rules. Lengths are in characters (Unicode code points).
+ * naming rules, the AWS tagging rules, and GitHub's account and repository names. Lengths are in
+ * characters (Unicode code points).
  */
 
 /** CreateUserPool PoolName. */
@@ -51,3 +52,7 @@ export const SECRET_NAME_MAX_LENGTH = 512;
 export const TAG_VALUE_MAX_LENGTH = 256;
 /** S3 bucket names. */
 export const S3_BUCKET_NAME_LENGTH = { min: 3, max: 63 } as const;
+/** A GitHub user or organization name. */
+export const GITHUB_OWNER_MAX_LENGTH = 39;
+/** A GitHub repository name. */
+export const GITHUB_REPOSITORY_NAME_MAX_LENGTH = 100;

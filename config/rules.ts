@@ -15,6 +15,8 @@ import {
   APP_CLIENT_ID_MAX_LENGTH,
   APP_CLIENT_NAME_MAX_LENGTH,
   DOMAIN_MAX_LENGTH,
+  GITHUB_OWNER_MAX_LENGTH,
+  GITHUB_REPOSITORY_NAME_MAX_LENGTH,
   RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH,
   RESOURCE_SERVER_NAME_MAX_LENGTH,
   S3_BUCKET_NAME_LENGTH,
@@ -261,6 +263,24 @@ export const settingRules = {
       "must be path segments of letters, digits and !_.*'()- joined by single slashes, without a leading or trailing slash",
     ),
   ],
+  // GitHub's names: an owner of letters, digits and single inner hyphens (at most 39), a repository of
+  // letters, digits, ".", "_" and "-" (at most 100). Nothing a trust policy or Terraform would expand.
+  githubRepository: [
+    matches(
+      '^[A-Za-z0-9](-?[A-Za-z0-9])*/[A-Za-z0-9._-]+$',
+      'must be "<owner>/<repository>" as GitHub spells it: an owner of letters, digits and single inner hyphens, a repository of letters, digits, ".", "_" and "-"',
+    ),
+    doesNotMatch(
+      `^[^/]{${GITHUB_OWNER_MAX_LENGTH + 1},}/`,
+      `must have an owner of at most ${GITHUB_OWNER_MAX_LENGTH} characters`,
+    ),
+    doesNotMatch(
+      `/[^/]{${GITHUB_REPOSITORY_NAME_MAX_LENGTH + 1},}$`,
+      `must have a repository name of at most ${GITHUB_REPOSITORY_NAME_MAX_LENGTH} characters`,
+    ),
+    doesNotMatch('/[.][.]?$', 'must not name the repository "." or ".."'),
+  ],
+  awsAccountId: [matches('^[0-9]{12}$', 'must be a 12-digit AWS account ID, written as a string')],
 } satisfies Record<string, readonly Rule[]>;
 
 /**

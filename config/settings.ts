@@ -93,6 +93,7 @@ export const DEFAULTS = {
   accessTokenValidityMinutes: 60,
   storeCredentialsInSecretsManager: false,
   stateKeyPrefix: 'm2m-auth',
+  createOidcProvider: true,
 } as const;
 
 const VALIDITY_RANGE = `must be between ${ACCESS_TOKEN_VALIDITY_MINUTES.min} and ${ACCESS_TOKEN_VALIDITY_MINUTES.max} minutes`;
@@ -155,6 +156,12 @@ const remoteStateSchema = z.strictObject({
   keyPrefix: ruled(settingRules.stateKeyPrefix).default(DEFAULTS.stateKeyPrefix),
 });
 
+const ciAccessSchema = z.strictObject({
+  githubRepository: ruled(settingRules.githubRepository),
+  awsAccountId: ruled(settingRules.awsAccountId),
+  createOidcProvider: z.boolean().default(DEFAULTS.createOidcProvider),
+});
+
 const settingsBaseSchema = z.strictObject({
   environments: z
     .array(ruled(variableRules.environmentName))
@@ -181,9 +188,19 @@ const settingsBaseSchema = z.strictObject({
   storeCredentialsInSecretsManager: z.boolean().default(DEFAULTS.storeCredentialsInSecretsManager),
   remoteState: remoteStateSchema.optional(),
   imports: z.partialRecord(z.enum(ENVIRONMENTS), importSchema).optional(),
+  ciAccess: ciAccessSchema.optional(),
 });
 
 export const settingsSchema = settingsBaseSchema.superRefine((settings, ctx) => {
+  if (settings.ciAccess && !settings.remoteState) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ciAccess'],
+      input: settings.ciAccess,
+      message:
+        'needs "remoteState": CI runners keep no state between runs, and the CI roles may use only the S3 state of their environment',
+    });
+  }
   const { identifier, scopes } = settings.resourceServer;
   const defined = scopes.map((scope) => scope.name);
   // Clients ask for "<identifier>/<scope>", and Cognito limits the whole of it.
@@ -319,6 +336,19 @@ export interface RemoteStateSettings {
   readonly keyPrefix: string;
 }
 
+/** What the GitHub Actions workflows need in the AWS account: the m2m-auth-ci-access stack. */
+export interface CiAccessSettings {
+  /** "<owner>/<repository>": the only repository whose workflows may assume the roles. */
+  readonly githubRepository: string;
+  /** The account the roles and the m2m-auth stacks live in; the stack refuses to deploy elsewhere. */
+  readonly awsAccountId: string;
+  /**
+   * Create GitHub's OIDC identity provider; false when the account already has one (one per account).
+   * @default true
+   */
+  readonly createOidcProvider: boolean;
+}
+
 /** The app's validated settings. */
 export interface Settings {
   /** One stack, "m2m-auth-<environment>", per entry. @default ["dev"] */
@@ -340,6 +370,8 @@ export interface Settings {
   readonly remoteState?: RemoteStateSettings;
   /** Live resources to import, by environment, as `m2m adopt` writes them. @default none */
   readonly imports?: Readonly<Partial<Record<EnvironmentName, ImportSettings>>>;
+  /** @default none: no m2m-auth-ci-access stack */
+  readonly ciAccess?: CiAccessSettings;
 }
 
 /** Fills in the defaults that depend on other settings. */

@@ -5,6 +5,9 @@ import { Construct } from 'constructs';
 import { CREDENTIALS_KEYS } from '../config/credentials-secret';
 import type { M2mAppClient } from './m2m-app-client';
 
+/** Secret names of the stacks' client credentials begin "<prefix>/<environment>/". */
+export const CREDENTIALS_SECRET_PREFIX = 'm2m-auth';
+
 export interface ClientCredentialsSecretProps {
   /** Secret name, unique in the account and region. */
   readonly secretName: string;

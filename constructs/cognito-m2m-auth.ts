@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import type { TokenValidityUnit } from '../config/limits';
 import { settingRules, variableRules } from '../config/rules';
 import { DEFAULTS, type ResourceServerSettings } from '../config/settings';
-import { ClientCredentialsSecret } from './client-credentials-secret';
+import { ClientCredentialsSecret, CREDENTIALS_SECRET_PREFIX } from './client-credentials-secret';
 import { validateLiteral } from './literal-validation';
 import { M2mAppClient, validateAccessTokenValidity } from './m2m-app-client';
 import { inProduction } from './production-switch';
@@ -238,7 +238,7 @@ export class CognitoM2mAuth extends Construct {
       }
       const credentialsSecret = props.storeCredentialsInSecretsManager
         ? new ClientCredentialsSecret(this, `secret-${options.name}`, {
-            secretName: `m2m-auth/${environmentName}/${terraformText(options.name)}`,
+            secretName: `${CREDENTIALS_SECRET_PREFIX}/${environmentName}/${terraformText(options.name)}`,
             description: `OAuth 2.0 client credentials of ${terraformText(options.name)} (${environmentName})`,
             recoveryWindowInDays: inProduction(environmentName, 30, 0),
             client,

@@ -1,5 +1,5 @@
 /**
- * The operator CLI, `m2m`: token, verify, rotate-secret, doctor, adopt. This file is the whole command-line surface; each
+ * The operator CLI, `m2m`: token, verify, rotate-secret, doctor, adopt, drift. This file is the whole command-line surface; each
  * command's work lives in commands/ and is loaded only when that command runs, so --help stays fast.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -43,6 +43,8 @@ export const EXIT_CODES = {
   refused: 3,
   /** Unavailable: the token endpoint, the signing keys or AWS could not be reached or gave no usable reply. */
   unavailable: 4,
+  /** Drift: a deployed stack no longer matches its configuration (m2m drift). */
+  drift: 5,
 } as const;
 
 // Each command's module is loaded when the command runs, so --help and the other commands stay fast.
@@ -142,7 +144,8 @@ function buildProgram(redactor: SecretRedactor): Command {
       `
 Exit codes: 0 ok, 1 failure, 2 usage or missing input, 3 refused (token request or token rejected,
 AWS denied a call, a rotation step's precondition does not hold, a deployment adopt will not take
-over), 4 unavailable (token endpoint, signing keys or AWS unreachable, timed out, or a bad reply).
+over), 4 unavailable (token endpoint, signing keys or AWS unreachable, timed out, or a bad reply),
+5 drift.
 
 Examples:
   TOKEN=$(m2m token --stack m2m-auth-dev)
@@ -150,7 +153,8 @@ Examples:
   m2m token --stack m2m-auth-dev --scope m2m-client/read | m2m verify - --stack m2m-auth-dev
   m2m rotate-secret start --stack m2m-auth-dev
   m2m doctor
-  m2m adopt --from-dir ../m2m-cognito`,
+  m2m adopt --from-dir ../m2m-cognito
+  m2m drift --stack m2m-auth-dev`,
     );
 
   const context = <Options extends object>(command: Command): CommandContext<Options> => {
@@ -398,6 +402,27 @@ Secrets Manager secret. AWS credentials and region come from the AWS SDK's usual
       }
       const { runAdoptCommand } = await import('./commands/adopt');
       await runAdoptCommand(context(command));
+    });
+
+  program
+    .command('drift')
+    .description(
+      "Check a deployed stack for drift: terraform plan -detailed-exitcode in its synthesized folder. Names each resource that no longer matches the configuration, and exits 5 when any doesn't.",
+    )
+    .requiredOption(
+      '--stack <name>',
+      'the stack to check, e.g. m2m-auth-dev (synthesize first: npm run synth)',
+    )
+    .addOption(projectDirOption())
+    .addOption(
+      new Option('--summary-file <file>', 'also append the report as Markdown to this file').env(
+        'GITHUB_STEP_SUMMARY',
+      ),
+    )
+    .option('--lock', 'take the state lock while planning (the read-only CI role may not)', false)
+    .action(async (_options, command: Command) => {
+      const { runDriftCommand } = await import('./commands/drift');
+      if ((await runDriftCommand(context(command))) > 0) process.exitCode = EXIT_CODES.drift;
     });
 
   return program;

@@ -55,6 +55,8 @@ const OFFLINE_PROVIDER_OVERRIDE = {
       skip_credentials_validation: true,
       skip_requesting_account_id: true,
       skip_metadata_api_check: true,
+      // No account to compare with offline: the ci-access stack pins one, and the plan would stop.
+      allowed_account_ids: null,
     },
   },
 };

@@ -186,7 +186,7 @@ describe('parseSettings', () => {
     [
       'a key like none of ours',
       { colour: 'blue' },
-      'cdktf.json context has an unknown key "colour": the keys here are environments, awsRegion, userPoolNamePrefix, domainPrefix, projectTag, resourceServer, clients, storeCredentialsInSecretsManager, remoteState, imports, cdktfRelativeModules,',
+      'cdktf.json context has an unknown key "colour": the keys here are environments, awsRegion, userPoolNamePrefix, domainPrefix, projectTag, resourceServer, clients, storeCredentialsInSecretsManager, remoteState, imports, ciAccess, cdktfRelativeModules,',
     ],
   ])('refuses %s, suggesting the key meant', (_what, context, message) => {
     const error = thrownBy(() => parseSettings(context));
@@ -220,6 +220,66 @@ describe('parseSettings', () => {
     expect(error.message).toMatch(/^cdktf\.json context\.domainPrefix = "x{76}\.\.\. is invalid: /);
     expect(error.message).not.toContain('\n');
     expect(error.message.length).toBeLessThan(300);
+  });
+});
+
+describe('ciAccess', () => {
+  const remoteState = { bucket: 'acme-terraform-state' };
+  const problems = (context: Record<string, unknown>) =>
+    (thrownBy(() => parseSettings(context)) as ConfigError).problems;
+
+  test('takes the repository and the account, and creates the OIDC provider by default', () => {
+    const settings = parseSettings({
+      remoteState,
+      ciAccess: { githubRepository: 'acme/m2m-auth', awsAccountId: '123456789012' },
+    });
+    expect(settings.ciAccess).toEqual({
+      githubRepository: 'acme/m2m-auth',
+      awsAccountId: '123456789012',
+      createOidcProvider: true,
+    });
+  });
+
+  test('is off unless configured', () => {
+    expect(parseSettings({}).ciAccess).toBeUndefined();
+  });
+
+  test('needs remote state, in one line naming the setting and the reason', () => {
+    expect(
+      problems({ ciAccess: { githubRepository: 'acme/m2m-auth', awsAccountId: '123456789012' } }),
+    ).toEqual([
+      'cdktf.json context.ciAccess = {"githubRepository":"acme/m2m-auth","awsAccountId":"123456789012"} is invalid: needs "remoteState": CI runners keep no state between runs, and the CI roles may use only the S3 state of their environment',
+    ]);
+  });
+
+  test.each([
+    ['${file("/etc/hostname")}/repo'],
+    ['acme/${path.cwd}'],
+    ['acme/%{if true}x%{endif}'],
+    ['acme/*'],
+    ['acme/repo:environment:prod'],
+  ])('refuses the repository %j, which a trust policy or Terraform would not keep as it is', (repository) => {
+    expect(
+      problems({ remoteState, ciAccess: { githubRepository: repository, awsAccountId: '123456789012' } }),
+    ).toEqual([
+      `cdktf.json context.ciAccess.githubRepository = ${JSON.stringify(repository)} is invalid: must be "<owner>/<repository>" as GitHub spells it: an owner of letters, digits and single inner hyphens, a repository of letters, digits, ".", "_" and "-"`,
+    ]);
+  });
+
+  test('refuses an account ID given as a number, and unknown keys', () => {
+    expect(
+      problems({
+        remoteState,
+        ciAccess: {
+          githubRepository: 'acme/m2m-auth',
+          awsAccountId: 123456789012,
+          createOidcProviders: false,
+        },
+      }),
+    ).toEqual([
+      'cdktf.json context.ciAccess.awsAccountId = 123456789012 is invalid: must be of type string',
+      'cdktf.json context.ciAccess has an unknown key "createOidcProviders": did you mean "createOidcProvider"?',
+    ]);
   });
 });
 
