@@ -28,6 +28,7 @@ import { SecretRedactor } from '../../operator/secret-redaction';
 import { readStackOutputs, type StackOutputs } from '../../operator/stack-outputs';
 import { ClientCredentialsTokenClient } from '../../operator/token-client';
 import type { PlanJson } from '../../terraform-check/offline-workspace';
+import { synthesizeApp } from '../../terraform-check/synthesize';
 import { runCommand } from '../../terraform-check/terraform';
 import { type CognitoMock, mockCognitoRotation } from '../operator/cognito-rotation-mock';
 import { createSigningKey, FakeCognito } from '../operator/fake-cognito';
@@ -44,7 +45,6 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
   let secretsManager: SecretsManagerClient;
   let arn: string;
   const redactor = new SecretRedactor();
-  const npm = (args: string[]) => runCommand('npm', args, { cwd: clone.dir, env: context().env });
   const stackDir = () => path.join(clone.dir, 'cdktf.out', 'stacks', STACK);
   const terraform = (args: string[], cwd = stackDir()) =>
     runCommand(context().tf.terraform, args, { cwd, env: context().env });
@@ -110,12 +110,14 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
     );
   }
 
-  test('npm run deploy creates the stack with its credentials secret', async () => {
-    const deploy = await npm(['run', 'deploy', '--', '--auto-approve', '--no-color']);
-    expect({ code: deploy.code, output: deploy.stdout + deploy.stderr }).toEqual({
-      code: 0,
-      output: expect.stringContaining('Apply complete! Resources: 6 added, 0 changed, 0 destroyed.'),
-    });
+  test('a deploy creates the stack with its credentials secret', async () => {
+    // Terraform alone: the cdktf CLI's own deploy is proven in deploy-destroy.test.ts.
+    synthesizeApp(clone.dir, path.join(clone.dir, 'cdktf.out'));
+    const init = await terraform(['init', '-input=false', '-no-color']);
+    expect(init.code).toBe(0);
+    const apply = await terraform(['apply', '-auto-approve', '-input=false', '-no-color']);
+    expect({ code: apply.code, stderr: apply.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(apply.stdout).toContain('Apply complete! Resources: 6 added, 0 changed, 0 destroyed.');
     outputs = await readStackOutputs(STACK, { projectDir: clone.dir });
     arn = outputs.credentialsSecretArns['m2m-client']!;
     expect(arn).toMatch(/^arn:aws:secretsmanager:us-east-1:\d+:secret:m2m-auth\/dev\/m2m-client-/);
