@@ -3,7 +3,8 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { type EnvironmentName, stackEnvironment, variableRules } from '../config/rules';
 import type { Settings } from '../config/settings';
-import { CognitoM2mAuth } from './cognito-m2m-auth';
+import { CognitoM2mAuth, type M2mClient } from './cognito-m2m-auth';
+import { outputDescription, STACK_OUTPUTS, type StackOutputName } from './m2m-auth-outputs';
 import { configureStateBackend } from './state-backend';
 import { terraformText } from './terraform-text';
 import { ValidatedVariable } from './validated-variable';
@@ -102,54 +103,42 @@ export class M2mAuthStack extends TerraformStack {
       ([name, client]) => [terraformText(name), client] as const,
     );
     const [, first] = clients[0];
-    const output = (name: string, description: string, value: unknown, sensitive = false) =>
-      new TerraformOutput(this, name, { description, value, sensitive }).overrideLogicalId(name);
-
-    output('user_pool_id', 'ID of the Cognito user pool.', auth.userPool.id);
-    output('user_pool_arn', 'ARN of the Cognito user pool.', auth.userPool.arn);
     // Descriptions are not templates: the name as it is.
     const [firstName] = auth.clients.keys();
-    output('client_id', `App client ID of ${firstName}, the first client.`, first.client.clientId);
-    output(
-      'client_secret',
-      `App client secret of ${firstName}, the first client.`,
-      first.client.clientSecret,
-      true,
-    );
+    const output = (name: StackOutputName, value: unknown) =>
+      new TerraformOutput(this, name, {
+        description: outputDescription(name, firstName),
+        value,
+        sensitive: STACK_OUTPUTS[name].sensitive,
+      }).overrideLogicalId(name);
+    const byClient = (value: (client: M2mClient) => unknown) =>
+      Object.fromEntries(clients.map(([name, client]) => [name, value(client)]));
+
+    output('user_pool_id', auth.userPool.id);
+    output('user_pool_arn', auth.userPool.arn);
+    output('client_id', first.client.clientId);
+    output('client_secret', first.client.clientSecret);
     output(
       'client_ids',
-      'App client IDs by client name.',
-      Object.fromEntries(clients.map(([name, c]) => [name, c.client.clientId])),
+      byClient((c) => c.client.clientId),
     );
     output(
       'client_secrets',
-      'App client secrets by client name.',
-      Object.fromEntries(clients.map(([name, c]) => [name, c.client.clientSecret])),
-      true,
+      byClient((c) => c.client.clientSecret),
     );
     output(
       'client_scopes',
-      'Scopes each client may ask for, by client name.',
-      Object.fromEntries(clients.map(([name, c]) => [name, c.scopeIdentifiers])),
+      byClient((c) => c.scopeIdentifiers),
     );
-    output('domain', 'Cognito domain prefix of the managed login and token endpoint.', auth.domain.domain);
-    output(
-      'token_endpoint',
-      'OAuth 2.0 token endpoint for the client-credentials grant.',
-      auth.tokenEndpoint,
-    );
-    output(
-      'resource_server_scope_identifiers',
-      'Full scope identifiers to request tokens with.',
-      auth.scopeIdentifiers,
-    );
-    output('issuer', 'Issuer (iss claim) of the access tokens.', auth.issuer);
-    output('jwks_uri', "URL of the pool's JSON Web Key Set, for verifying tokens.", auth.jwksUri);
+    output('domain', auth.domain.domain);
+    output('token_endpoint', auth.tokenEndpoint);
+    output('resource_server_scope_identifiers', auth.scopeIdentifiers);
+    output('issuer', auth.issuer);
+    output('jwks_uri', auth.jwksUri);
     const secrets = clients.filter(([, c]) => c.credentialsSecret);
     if (secrets.length > 0) {
       output(
         'client_credentials_secret_arns',
-        "ARNs of the Secrets Manager secrets holding each client's credentials, by client name.",
         Object.fromEntries(secrets.map(([name, c]) => [name, c.credentialsSecret!.secretArn])),
       );
     }

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { stackOutputValuesSchema } from '../constructs/m2m-auth-outputs';
 import { displayPath, terraformError } from '../terraform-check/terraform';
 import { StackOutputsError } from './errors';
 import { checkTimeoutMs } from './limits';
@@ -68,24 +69,6 @@ export interface ReadStackOutputsOptions {
   readonly timeoutMs?: number;
 }
 
-// Only names and shapes: a failed check must not echo a value, as some values are secrets.
-const outputsSchema = z.object({
-  token_endpoint: z.string(),
-  user_pool_id: z.string(),
-  issuer: z.string(),
-  jwks_uri: z.string(),
-  domain: z.string(),
-  client_id: z.string(),
-  // Terraform drops a null output, and keeps null in a map: so the client secrets once Cognito has
-  // deleted the first secret of a client (m2m rotate-secret finish) and a refresh has read that.
-  client_secret: z.string().optional(),
-  client_ids: z.record(z.string(), z.string()),
-  client_secrets: z.record(z.string(), z.string().nullable()),
-  client_scopes: z.record(z.string(), z.array(z.string())),
-  resource_server_scope_identifiers: z.array(z.string()),
-  client_credentials_secret_arns: z.record(z.string(), z.string()).optional(),
-});
-
 /** How long terraform output may take unless told otherwise. */
 const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -138,7 +121,8 @@ export function parseStackOutputs(stackName: string, document: unknown): StackOu
     );
   }
   const values = Object.fromEntries(Object.entries(raw.data).map(([name, output]) => [name, output.value]));
-  const parsed = outputsSchema.safeParse(values);
+  // Only names and shapes are reported: a failed check must not echo a value, as some are secrets.
+  const parsed = stackOutputValuesSchema.safeParse(values);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const [name, ...rest] = issue.path.map(String);

@@ -5,6 +5,7 @@ import { type App, TerraformStack, Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { parseSettings } from '../../config/load';
 import type { EnvironmentName } from '../../config/rules';
+import { stackOutputNames } from '../../constructs/m2m-auth-outputs';
 import { M2mAuthStack } from '../../constructs/m2m-auth-stack';
 
 /** The synthesized Terraform JSON of one stack, parsed. */
@@ -57,18 +58,5 @@ export function addressOf(tf: TerraformJson, type: string): string {
   return `${type}.${Object.keys(tf.resource[type])[0]}`;
 }
 
-/** The outputs every stack has (client_credentials_secret_arns comes with stored secrets). */
-export const STACK_OUTPUTS = [
-  'client_id',
-  'client_ids',
-  'client_scopes',
-  'client_secret',
-  'client_secrets',
-  'domain',
-  'issuer',
-  'jwks_uri',
-  'resource_server_scope_identifiers',
-  'token_endpoint',
-  'user_pool_arn',
-  'user_pool_id',
-];
+/** The outputs every stack has (the secret ARNs come with stored credentials). */
+export const STACK_OUTPUTS: string[] = stackOutputNames();

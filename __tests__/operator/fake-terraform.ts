@@ -6,6 +6,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import {
+  STACK_OUTPUTS,
+  type StackOutputName,
+  type StackOutputValues,
+} from '../../constructs/m2m-auth-outputs';
 import { ISSUER, POOL_ID } from './fake-cognito';
 
 const FAKE_TERRAFORM = `#!/bin/sh
@@ -22,9 +27,9 @@ case "$1 $2" in
 esac
 `;
 
-/** The outputs M2mAuthStack defines, with two clients. */
+/** The outputs M2mAuthStack defines, with two clients; overrides may break the contract on purpose. */
 export function stackOutputValues(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
+  const values: StackOutputValues = {
     token_endpoint: 'https://m2m-rubicon.auth.us-east-1.amazoncognito.com/oauth2/token',
     user_pool_id: POOL_ID,
     user_pool_arn: `arn:aws:cognito-idp:us-east-1:123456789012:userpool/${POOL_ID}`,
@@ -37,8 +42,8 @@ export function stackOutputValues(overrides: Record<string, unknown> = {}): Reco
     client_secrets: { 'm2m-client': 'stack-secret-a', reporting: 'stack-secret-b' },
     client_scopes: { 'm2m-client': ['m2m-client/read', 'm2m-client/write'], reporting: ['m2m-client/read'] },
     resource_server_scope_identifiers: ['m2m-client/read', 'm2m-client/write'],
-    ...overrides,
   };
+  return { ...values, ...overrides };
 }
 
 /** A `terraform output -json` document: each value with its sensitivity and type. */
@@ -46,7 +51,11 @@ export function terraformOutputDocument(values: Record<string, unknown>): Record
   return Object.fromEntries(
     Object.entries(values).map(([name, value]) => [
       name,
-      { sensitive: name.includes('secret'), type: typeof value === 'string' ? 'string' : 'dynamic', value },
+      {
+        sensitive: STACK_OUTPUTS[name as StackOutputName]?.sensitive ?? false,
+        type: typeof value === 'string' ? 'string' : 'dynamic',
+        value,
+      },
     ]),
   );
 }
