@@ -6,13 +6,13 @@ import { z } from 'zod';
 import {
   ACCESS_TOKEN_VALIDITY_MINUTES,
   APP_CLIENTS_PER_USER_POOL_QUOTA,
-  MAX_CLIENTS,
   SCOPE_IDENTIFIER_MAX_LENGTH,
   SCOPES_PER_APP_CLIENT,
   SCOPES_PER_RESOURCE_SERVER,
   TOKEN_VALIDITY_UNIT_SECONDS,
+  TOKEN_VALIDITY_UNITS,
   type TokenValidityUnit,
-} from './limits';
+} from '../constructs/limits';
 import {
   ENVIRONMENTS,
   type EnvironmentName,
@@ -21,7 +21,13 @@ import {
   settingRules,
   USER_SCOPES,
   variableRules,
-} from './rules';
+} from '../constructs/rules';
+
+/**
+ * Our own cap on clients in one cdktf.json, far below Cognito's quota: each is an app client and
+ * maybe a secret in one Terraform state, and hundreds of them mean a typo or a generator gone wrong.
+ */
+export const MAX_CLIENTS = 100;
 
 // cdktf stands references in for strings as "${TfToken[...]}" (lists "#{...}", maps "&{...}"): one
 // written in cdktf.json would be resolved to whatever token has that number, a variable or a secret.
@@ -113,11 +119,6 @@ const resourceServerSchema = z.strictObject({
     .superRefine(uniqueNames)
     .superRefine(atMost(SCOPES_PER_RESOURCE_SERVER, 'scopes', 'Cognito allows a resource server')),
 });
-
-const TOKEN_VALIDITY_UNITS = Object.keys(TOKEN_VALIDITY_UNIT_SECONDS) as [
-  TokenValidityUnit,
-  ...TokenValidityUnit[],
-];
 
 const clientSchema = z.strictObject({
   name: ruled(settingRules.clientName),

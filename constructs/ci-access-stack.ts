@@ -4,7 +4,6 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { type EnvironmentName, settingRules, variableRules } from '../config/rules';
 import type { RemoteStateSettings } from '../config/settings';
 import {
   deployPolicy,
@@ -18,7 +17,7 @@ import {
   planTrustPolicy,
   type PolicyDocument,
 } from './ci-access-policies';
-import { validateLiteral } from './literal-validation';
+import { type EnvironmentName, settingRules, validateLiteral, variableRules } from './rules';
 import { configureStateBackend } from './state-backend';
 import { terraformText } from './terraform-text';
 

@@ -2,13 +2,12 @@ import { CognitoResourceServer } from '@cdktf/provider-aws/lib/cognito-resource-
 import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
 import { Construct } from 'constructs';
-import type { TokenValidityUnit } from '../config/limits';
-import { settingRules, variableRules } from '../config/rules';
 import { DEFAULTS, type ResourceServerSettings } from '../config/settings';
 import { ClientCredentialsSecret, CREDENTIALS_SECRET_PREFIX } from './client-credentials-secret';
-import { validateLiteral } from './literal-validation';
+import type { TokenValidityUnit } from './limits';
 import { M2mAppClient, validateAccessTokenValidity } from './m2m-app-client';
 import { inProduction } from './production-switch';
+import { settingRules, validateLiteral, variableRules } from './rules';
 import { terraformText } from './terraform-text';
 
 /** A calling service and what it may do. */

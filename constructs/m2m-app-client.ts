@@ -1,12 +1,8 @@
 import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
 import { Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  ACCESS_TOKEN_VALIDITY_MINUTES,
-  TOKEN_VALIDITY_UNIT_SECONDS,
-  type TokenValidityUnit,
-} from '../config/limits';
 import { DEFAULTS } from '../config/settings';
+import { ACCESS_TOKEN_VALIDITY_MINUTES, TOKEN_VALIDITY_UNIT_SECONDS, type TokenValidityUnit } from './limits';
 
 export interface M2mAppClientProps {
   /** The user pool the client belongs to. */

@@ -1,10 +1,10 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { type EnvironmentName, stackEnvironment, variableRules } from '../config/rules';
 import type { Settings } from '../config/settings';
 import { CognitoM2mAuth, type M2mClient } from './cognito-m2m-auth';
 import { outputDescription, STACK_OUTPUTS, type StackOutputName } from './m2m-auth-outputs';
+import { type EnvironmentName, stackEnvironment, variableRules } from './rules';
 import { configureStateBackend } from './state-backend';
 import { terraformText } from './terraform-text';
 import { ValidatedVariable } from './validated-variable';

@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { type App, TerraformStack, Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { parseSettings } from '../../config/load';
-import type { EnvironmentName } from '../../config/rules';
 import { stackOutputNames } from '../../constructs/m2m-auth-outputs';
 import { M2mAuthStack } from '../../constructs/m2m-auth-stack';
+import type { EnvironmentName } from '../../constructs/rules';
 
 /** The synthesized Terraform JSON of one stack, parsed. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
