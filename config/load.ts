@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
-import { resolveSettings, type Settings, settingsSchema } from './settings';
+import { type Settings, settingsSchema } from './settings';
 
 /** Bad settings; each problem is one line naming the key, the value and the rule. */
 export class ConfigError extends Error {
@@ -60,7 +60,7 @@ export function parseSettings(context: unknown): Settings {
       : context;
   const result = settingsSchema.safeParse(ours ?? {});
   if (!result.success) throw new ConfigError(describeIssues(result.error.issues, context));
-  return resolveSettings(result.data);
+  return result.data;
 }
 
 /** One line per problem: per unknown key, and per setting with all the rules it breaks. */

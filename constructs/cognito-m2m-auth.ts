@@ -2,13 +2,38 @@ import { CognitoResourceServer } from '@cdktf/provider-aws/lib/cognito-resource-
 import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
 import { Construct } from 'constructs';
-import { DEFAULTS, type ResourceServerSettings } from '../config/settings';
 import { ClientCredentialsSecret, CREDENTIALS_SECRET_PREFIX } from './client-credentials-secret';
 import type { TokenValidityUnit } from './limits';
-import { M2mAppClient, validateAccessTokenValidity } from './m2m-app-client';
+import { M2M_APP_CLIENT_DEFAULTS, M2mAppClient, validateAccessTokenValidity } from './m2m-app-client';
 import { inProduction } from './production-switch';
 import { settingRules, validateLiteral, variableRules } from './rules';
 import { terraformText } from './terraform-text';
+
+/** What CognitoM2mAuth makes for a prop left out: what the original main.tf and variables.tf made. */
+export const COGNITO_M2M_AUTH_DEFAULTS = {
+  userPoolNamePrefix: 'machine-to-machine',
+  domainPrefix: 'm2m-rubicon',
+  resourceServer: {
+    identifier: 'm2m-client',
+    name: 'User API',
+    scopes: [
+      { name: 'read', description: 'Read access' },
+      { name: 'write', description: 'Write access' },
+    ],
+  },
+  clients: [{ name: 'm2m-client' }],
+  storeCredentialsInSecretsManager: false,
+} as const satisfies Partial<CognitoM2mAuthProps>;
+
+/** The API the tokens are for. */
+export interface M2mResourceServerOptions {
+  /** Clients ask for "<identifier>/<scope name>". */
+  readonly identifier: string;
+  /** Shown in the Cognito console. */
+  readonly name: string;
+  /** Each scope's name, and the description the Cognito console shows. */
+  readonly scopes: readonly { readonly name: string; readonly description: string }[];
+}
 
 /** A calling service and what it may do. */
 export interface M2mClientOptions {
@@ -76,7 +101,7 @@ export interface CognitoM2mAuthProps {
    * The API the tokens are for, and its scopes.
    * @default identifier "m2m-client", name "User API", scopes read and write
    */
-  readonly resourceServer?: ResourceServerSettings;
+  readonly resourceServer?: M2mResourceServerOptions;
   /**
    * The calling services, each an app client with only the scopes it lists.
    * @default one client, "m2m-client", with every scope
@@ -103,6 +128,14 @@ export function userPoolName(environmentName: string, prefix: string): string {
 /** The Cognito domain: "<prefix>-<environment>-auth", or "<prefix>-auth" in prod. */
 export function userPoolDomain(environmentName: string, prefix: string): string {
   return inProduction(environmentName, `${prefix}-auth`, `${prefix}-${environmentName}-auth`);
+}
+
+/** The scope names a client may ask for: those it lists, or every scope of the resource server. */
+export function clientScopeNames(
+  client: M2mClientOptions,
+  resourceServer: M2mResourceServerOptions,
+): readonly string[] {
+  return client.scopes ?? resourceServer.scopes.map((scope) => scope.name);
 }
 
 /** What the construct made for one client. */
@@ -137,18 +170,19 @@ export class CognitoM2mAuth extends Construct {
   constructor(scope: Construct, id: string, props: CognitoM2mAuthProps) {
     super(scope, id);
     const environmentName = props.environmentName;
-    const userPoolNamePrefix = props.userPoolNamePrefix ?? DEFAULTS.userPoolNamePrefix;
-    const domainPrefix = props.domainPrefix ?? DEFAULTS.domainPrefix;
-    const resourceServer = props.resourceServer ?? DEFAULTS.resourceServer;
+    const defaults = COGNITO_M2M_AUTH_DEFAULTS;
+    const userPoolNamePrefix = props.userPoolNamePrefix ?? defaults.userPoolNamePrefix;
+    const domainPrefix = props.domainPrefix ?? defaults.domainPrefix;
+    const resourceServer = props.resourceServer ?? defaults.resourceServer;
     const scopeNames = resourceServer.scopes.map((s) => s.name);
-    const clients = props.clients ?? [{ name: DEFAULTS.clientName }];
+    const clients: readonly M2mClientOptions[] = props.clients ?? defaults.clients;
     validateLiteral('environmentName', environmentName, variableRules.environmentName);
     validateLiteral('region', props.region, variableRules.awsRegion);
     validateLiteral('userPoolNamePrefix', userPoolNamePrefix, variableRules.userPoolNamePrefix);
     validateLiteral('domainPrefix', domainPrefix, variableRules.domainPrefix);
     for (const client of clients) {
       validateAccessTokenValidity(
-        client.accessTokenValidityMinutes ?? DEFAULTS.accessTokenValidityMinutes,
+        client.accessTokenValidityMinutes ?? M2M_APP_CLIENT_DEFAULTS.accessTokenValidityMinutes,
         client.accessTokenValidityUnit,
       );
       validateLiteral(
@@ -220,7 +254,7 @@ export class CognitoM2mAuth extends Construct {
 
     const made = new Map<string, M2mClient>();
     for (const options of clients) {
-      const scopeIdentifiers = (options.scopes ?? scopeNames).map(scopeIdentifier);
+      const scopeIdentifiers = clientScopeNames(options, resourceServer).map(scopeIdentifier);
       const client = new M2mAppClient(this, `client-${options.name}`, {
         userPoolId: this.userPool.id,
         clientName:
@@ -235,18 +269,19 @@ export class CognitoM2mAuth extends Construct {
       if (imports && importedId !== undefined) {
         client.appClient.importFrom(`${imports.userPoolId}/${importedId}`);
       }
-      const credentialsSecret = props.storeCredentialsInSecretsManager
-        ? new ClientCredentialsSecret(this, `secret-${options.name}`, {
-            secretName: `${CREDENTIALS_SECRET_PREFIX}/${environmentName}/${terraformText(options.name)}`,
-            description: `OAuth 2.0 client credentials of ${terraformText(options.name)} (${environmentName})`,
-            recoveryWindowInDays: inProduction(environmentName, 30, 0),
-            client,
-            tokenEndpoint: this.tokenEndpoint,
-            // The client's own attribute: cdktf escapes text inside a function call differently
-            // (it doubles "${" but not "%{"), so the scope identifiers are not written a second time.
-            scopes: client.appClient.allowedOauthScopes,
-          })
-        : undefined;
+      const credentialsSecret =
+        (props.storeCredentialsInSecretsManager ?? defaults.storeCredentialsInSecretsManager)
+          ? new ClientCredentialsSecret(this, `secret-${options.name}`, {
+              secretName: `${CREDENTIALS_SECRET_PREFIX}/${environmentName}/${terraformText(options.name)}`,
+              description: `OAuth 2.0 client credentials of ${terraformText(options.name)} (${environmentName})`,
+              recoveryWindowInDays: inProduction(environmentName, 30, 0),
+              client,
+              tokenEndpoint: this.tokenEndpoint,
+              // The client's own attribute: cdktf escapes text inside a function call differently
+              // (it doubles "${" but not "%{"), so the scope identifiers are not written a second time.
+              scopes: client.appClient.allowedOauthScopes,
+            })
+          : undefined;
       made.set(options.name, { client, scopeIdentifiers, credentialsSecret });
     }
     this.clients = made;

@@ -1,8 +1,13 @@
 import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
 import { Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { DEFAULTS } from '../config/settings';
 import { ACCESS_TOKEN_VALIDITY_MINUTES, TOKEN_VALIDITY_UNIT_SECONDS, type TokenValidityUnit } from './limits';
+
+/** What an app client gets for a prop left out. */
+export const M2M_APP_CLIENT_DEFAULTS = {
+  accessTokenValidityMinutes: 60,
+  accessTokenValidityUnit: 'minutes',
+} as const satisfies Partial<M2mAppClientProps>;
 
 export interface M2mAppClientProps {
   /** The user pool the client belongs to. */
@@ -31,7 +36,10 @@ export interface M2mAppClientProps {
  * Throws unless Cognito accepts the access-token lifetime, and it is a whole number of `unit`; a
  * Terraform reference is left to plan time.
  */
-export function validateAccessTokenValidity(minutes: number, unit: TokenValidityUnit = 'minutes'): void {
+export function validateAccessTokenValidity(
+  minutes: number,
+  unit: TokenValidityUnit = M2M_APP_CLIENT_DEFAULTS.accessTokenValidityUnit,
+): void {
   const { min, max } = ACCESS_TOKEN_VALIDITY_MINUTES;
   if (Token.isUnresolved(minutes)) return;
   if (!Number.isInteger(minutes) || minutes < min || minutes > max) {
@@ -72,8 +80,8 @@ export class M2mAppClient extends Construct {
 
   constructor(scope: Construct, id: string, props: M2mAppClientProps) {
     super(scope, id);
-    const validity = props.accessTokenValidityMinutes ?? DEFAULTS.accessTokenValidityMinutes;
-    const unit = props.accessTokenValidityUnit ?? 'minutes';
+    const validity = props.accessTokenValidityMinutes ?? M2M_APP_CLIENT_DEFAULTS.accessTokenValidityMinutes;
+    const unit = props.accessTokenValidityUnit ?? M2M_APP_CLIENT_DEFAULTS.accessTokenValidityUnit;
     validateAccessTokenValidity(validity, unit);
     if (props.scopeIdentifiers.length === 0) {
       throw new Error(

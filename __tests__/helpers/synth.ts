@@ -38,9 +38,13 @@ export function synthScope(build: (scope: Construct) => void): string {
 
 /** Synthesizes the stack main.ts would build for `environment` from a cdktf.json context. */
 export function synthStack(context: Record<string, unknown> = {}, environment: EnvironmentName = 'dev') {
-  const { environments: _environments, ...settings } = parseSettings(context);
+  const { environments: _environments, ciAccess: _ciAccess, imports, ...settings } = parseSettings(context);
   const app = testApp();
-  const stack = new M2mAuthStack(app, `m2m-auth-${environment}`, { environmentName: environment, settings });
+  const stack = new M2mAuthStack(app, `m2m-auth-${environment}`, {
+    ...settings,
+    environmentName: environment,
+    imports: imports?.[environment],
+  });
   const json = Testing.synth(stack);
   return { stack, json, tf: JSON.parse(json) as TerraformJson };
 }
