@@ -5,23 +5,32 @@
  */
 import { z } from 'zod';
 import { CI_ACCESS_STACK_DEFAULTS } from '../constructs/ci-access-stack';
-import { clientScopeNames, COGNITO_M2M_AUTH_DEFAULTS } from '../constructs/cognito-m2m-auth';
 import {
-  ACCESS_TOKEN_VALIDITY_MINUTES,
+  clientScopeNames,
+  COGNITO_M2M_AUTH_DEFAULTS,
+  oneOfTheClients,
+  scopeOf,
+} from '../constructs/cognito-m2m-auth';
+import {
   APP_CLIENTS_PER_USER_POOL_QUOTA,
   SCOPE_IDENTIFIER_MAX_LENGTH,
   SCOPES_PER_APP_CLIENT,
   SCOPES_PER_RESOURCE_SERVER,
-  TOKEN_VALIDITY_UNIT_SECONDS,
   TOKEN_VALIDITY_UNITS,
 } from '../constructs/limits';
-import { M2M_APP_CLIENT_DEFAULTS } from '../constructs/m2m-app-client';
+import {
+  accessTokenValidityRules,
+  atLeastOneScope,
+  M2M_APP_CLIENT_DEFAULTS,
+  tokenValidityUnitRule,
+} from '../constructs/m2m-app-client';
 import { M2M_AUTH_STACK_DEFAULTS } from '../constructs/m2m-auth-stack';
 import {
+  brokenRules,
+  type Check,
   ENVIRONMENTS,
   type EnvironmentName,
   hasLoneSurrogate,
-  type Rule,
   settingRules,
   USER_SCOPES,
   variableRules,
@@ -52,9 +61,21 @@ function text() {
     );
 }
 
-/** A string that must satisfy every rule; each broken rule is reported with its own message. */
-function ruled(rules: readonly Rule[]) {
-  return rules.reduce((schema, rule) => schema.refine(rule.test, rule.description), text());
+/** `schema`, reporting each rule a value breaks with the rule's own message. */
+function checked<T extends z.ZodType>(schema: T, rules: readonly Check<z.output<T>>[]): T {
+  return rules.reduce((checking, rule) => checking.refine(rule.test, rule.description), schema);
+}
+
+/** A string that must satisfy every rule. */
+function ruled(rules: readonly Check<string>[]) {
+  return checked(text(), rules);
+}
+
+/** One issue at `path` for each rule `value` breaks, with the rule's own message. */
+function report<T>(ctx: z.RefinementCtx, path: PropertyKey[], value: T, rules: readonly Check<T>[]) {
+  for (const rule of brokenRules(value, rules)) {
+    ctx.addIssue({ code: 'custom', path, input: value, message: rule.description });
+  }
 }
 
 /** Flags every repeat of a name in a list (of names, or of objects with a `name`). */
@@ -90,8 +111,6 @@ function atMost(limit: number, what: string, whose: string) {
 
 const cognito = COGNITO_M2M_AUTH_DEFAULTS;
 
-const VALIDITY_RANGE = `must be between ${ACCESS_TOKEN_VALIDITY_MINUTES.min} and ${ACCESS_TOKEN_VALIDITY_MINUTES.max} minutes`;
-
 const scopeSchema = z.strictObject({
   name: ruled(settingRules.scopeName),
   description: ruled(settingRules.scopeDescription),
@@ -108,30 +127,36 @@ const resourceServerSchema = z.strictObject({
     .superRefine(atMost(SCOPES_PER_RESOURCE_SERVER, 'scopes', 'Cognito allows a resource server')),
 });
 
-const clientSchema = z.strictObject({
-  name: ruled(settingRules.clientName),
-  appClientName: ruled(settingRules.appClientName).optional(),
-  scopes: z
-    .array(
-      text().refine(
-        (scope) => !(USER_SCOPES as readonly string[]).includes(scope),
-        `must not be a user scope (${USER_SCOPES.join(', ')}): Cognito refuses them with the client_credentials grant; use the resource server's scopes`,
+const clientSchema = z
+  .strictObject({
+    name: ruled(settingRules.clientName),
+    appClientName: ruled(settingRules.appClientName).optional(),
+    scopes: checked(
+      z.array(
+        text().refine(
+          (scope) => !(USER_SCOPES as readonly string[]).includes(scope),
+          `must not be a user scope (${USER_SCOPES.join(', ')}): Cognito refuses them with the client_credentials grant; use the resource server's scopes`,
+        ),
       ),
+      [atLeastOneScope],
     )
-    .min(1, 'a client needs at least one scope')
-    .superRefine(uniqueNames)
-    .superRefine(atMost(SCOPES_PER_APP_CLIENT, 'scopes', 'Cognito allows an app client'))
-    .optional(),
-  accessTokenValidityMinutes: z
-    .number()
-    .int('must be a whole number of minutes')
-    .min(ACCESS_TOKEN_VALIDITY_MINUTES.min, VALIDITY_RANGE)
-    .max(ACCESS_TOKEN_VALIDITY_MINUTES.max, VALIDITY_RANGE)
-    .default(M2M_APP_CLIENT_DEFAULTS.accessTokenValidityMinutes),
-  accessTokenValidityUnit: z
-    .enum(TOKEN_VALIDITY_UNITS, { error: `must be one of ${TOKEN_VALIDITY_UNITS.join(', ')}` })
-    .optional(),
-});
+      .superRefine(uniqueNames)
+      .superRefine(atMost(SCOPES_PER_APP_CLIENT, 'scopes', 'Cognito allows an app client'))
+      .optional(),
+    accessTokenValidityMinutes: z.number().default(M2M_APP_CLIENT_DEFAULTS.accessTokenValidityMinutes),
+    // An enum, not a refinement: the lifetime is checked against a unit only once the unit is known.
+    accessTokenValidityUnit: z
+      .enum(TOKEN_VALIDITY_UNITS, { error: tokenValidityUnitRule.description })
+      .optional(),
+  })
+  .superRefine((client, ctx) =>
+    report(
+      ctx,
+      ['accessTokenValidityMinutes'],
+      client.accessTokenValidityMinutes,
+      accessTokenValidityRules(client.accessTokenValidityUnit),
+    ),
+  );
 
 /** Live resources of one environment to take over, as `m2m adopt` writes them. */
 const importSchema = z.strictObject({
@@ -192,7 +217,6 @@ export const settingsSchema = settingsBaseSchema
       });
     }
     const { identifier, scopes } = settings.resourceServer;
-    const defined = scopes.map((scope) => scope.name);
     // Clients ask for "<identifier>/<scope>", and Cognito limits the whole of it.
     scopes.forEach((scope, scopeIndex) => {
       const length = [...`${identifier}/${scope.name}`].length;
@@ -205,16 +229,8 @@ export const settingsSchema = settingsBaseSchema
         });
       }
     });
+    const definedScope = [scopeOf(settings.resourceServer)];
     settings.clients.forEach((client, clientIndex) => {
-      const unit = client.accessTokenValidityUnit ?? M2M_APP_CLIENT_DEFAULTS.accessTokenValidityUnit;
-      if (!Number.isInteger((client.accessTokenValidityMinutes * 60) / TOKEN_VALIDITY_UNIT_SECONDS[unit])) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['clients', clientIndex, 'accessTokenValidityMinutes'],
-          input: client.accessTokenValidityMinutes,
-          message: `must be a whole number of ${unit}, as accessTokenValidityUnit is "${unit}"`,
-        });
-      }
       if (client.scopes === undefined && scopes.length > SCOPES_PER_APP_CLIENT) {
         ctx.addIssue({
           code: 'custom',
@@ -223,16 +239,9 @@ export const settingsSchema = settingsBaseSchema
           message: `gets every scope of the resource server, ${scopes.length}, and Cognito allows an app client at most ${SCOPES_PER_APP_CLIENT}: list the scopes it needs`,
         });
       }
-      client.scopes?.forEach((scope, scopeIndex) => {
-        if (!defined.includes(scope)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['clients', clientIndex, 'scopes', scopeIndex],
-            input: scope,
-            message: `must be a scope of resource server "${settings.resourceServer.identifier}", which defines ${defined.join(', ')}`,
-          });
-        }
-      });
+      client.scopes?.forEach((scope, scopeIndex) =>
+        report(ctx, ['clients', clientIndex, 'scopes', scopeIndex], scope, definedScope),
+      );
     });
     checkImports(settings, ctx);
   })
@@ -249,7 +258,7 @@ export type Settings = z.output<typeof settingsSchema>;
 
 /** Each import names an environment, a pool of the configured region and clients of `clients`. */
 function checkImports(settings: z.output<typeof settingsBaseSchema>, ctx: z.RefinementCtx): void {
-  const clientNames = settings.clients.map((client) => client.name);
+  const madeClient = [oneOfTheClients(settings.clients)];
   for (const [environment, imported] of Object.entries(settings.imports ?? {})) {
     if (!imported) continue;
     if (!settings.environments.some((name) => name === environment)) {
@@ -268,15 +277,8 @@ function checkImports(settings: z.output<typeof settingsBaseSchema>, ctx: z.Refi
         message: `must be a user pool of region ${settings.awsRegion} (awsRegion), where the stack looks for it`,
       });
     }
-    for (const [name, clientId] of Object.entries(imported.clientIds)) {
-      if (!clientNames.includes(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['imports', environment, 'clientIds', name],
-          input: clientId,
-          message: `is for client "${name}", which is not in clients (${clientNames.join(', ')})`,
-        });
-      }
+    for (const name of Object.keys(imported.clientIds)) {
+      report(ctx, ['imports', environment, 'clientIds', name], name, madeClient);
     }
   }
 }

@@ -4,9 +4,14 @@ import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool
 import { Construct } from 'constructs';
 import { ClientCredentialsSecret, CREDENTIALS_SECRET_PREFIX } from './client-credentials-secret';
 import type { TokenValidityUnit } from './limits';
-import { M2M_APP_CLIENT_DEFAULTS, M2mAppClient, validateAccessTokenValidity } from './m2m-app-client';
+import {
+  accessTokenValidityRules,
+  atLeastOneScope,
+  M2mAppClient,
+  tokenValidityUnitRule,
+} from './m2m-app-client';
 import { inProduction } from './production-switch';
-import { settingRules, validateLiteral, variableRules } from './rules';
+import { oneOf, type Rule, settingRules, validateLiteral, variableRules } from './rules';
 import { terraformText } from './terraform-text';
 
 /** What CognitoM2mAuth makes for a prop left out: what the original main.tf and variables.tf made. */
@@ -45,7 +50,7 @@ export interface M2mClientOptions {
    */
   readonly scopes?: readonly string[];
   /**
-   * Lifetime of the client's access tokens, 5 to 1440 minutes.
+   * Lifetime of the client's access tokens, in Cognito's ACCESS_TOKEN_VALIDITY_MINUTES range.
    * @default 60
    */
   readonly accessTokenValidityMinutes?: number;
@@ -138,6 +143,21 @@ export function clientScopeNames(
   return client.scopes ?? resourceServer.scopes.map((scope) => scope.name);
 }
 
+/** A client's scope must be one the resource server defines. */
+export function scopeOf(resourceServer: M2mResourceServerOptions): Rule {
+  const defined = resourceServer.scopes.map((scope) => scope.name);
+  return oneOf(
+    defined,
+    `must be a scope of resource server "${resourceServer.identifier}", which defines ${defined.join(', ')}`,
+  );
+}
+
+/** A client ID imported must be for one of the clients. */
+export function oneOfTheClients(clients: readonly M2mClientOptions[]): Rule {
+  const names = clients.map((client) => client.name);
+  return oneOf(names, `must be for one of the clients (${names.join(', ')})`);
+}
+
 /** What the construct made for one client. */
 export interface M2mClient {
   readonly client: M2mAppClient;
@@ -180,33 +200,28 @@ export class CognitoM2mAuth extends Construct {
     validateLiteral('region', props.region, variableRules.awsRegion);
     validateLiteral('userPoolNamePrefix', userPoolNamePrefix, variableRules.userPoolNamePrefix);
     validateLiteral('domainPrefix', domainPrefix, variableRules.domainPrefix);
+    const definedScope = [scopeOf(resourceServer)];
     for (const client of clients) {
-      validateAccessTokenValidity(
-        client.accessTokenValidityMinutes ?? M2M_APP_CLIENT_DEFAULTS.accessTokenValidityMinutes,
-        client.accessTokenValidityUnit,
-      );
+      const of = `of client ${client.name}`;
+      validateLiteral(`appClientName ${of}`, client.appClientName, settingRules.appClientName);
+      validateLiteral(`accessTokenValidityUnit ${of}`, client.accessTokenValidityUnit, [
+        tokenValidityUnitRule,
+      ]);
       validateLiteral(
-        `appClientName of client ${client.name}`,
-        client.appClientName,
-        settingRules.appClientName,
+        `accessTokenValidityMinutes ${of}`,
+        client.accessTokenValidityMinutes,
+        accessTokenValidityRules(client.accessTokenValidityUnit),
       );
-      const unknown = client.scopes?.find((name) => !scopeNames.includes(name));
-      if (unknown !== undefined) {
-        throw new Error(
-          `scope "${unknown}" of client ${client.name} is not defined by resource server ${resourceServer.identifier} (${scopeNames.join(', ')})`,
-        );
-      }
+      validateLiteral(`scopes ${of}`, client.scopes, [atLeastOneScope]);
+      client.scopes?.forEach((name) => validateLiteral(`scope ${of}`, name, definedScope));
     }
     const imports = props.imports;
     const importedClientIds = new Map(Object.entries(imports?.clientIds ?? {}));
     if (imports) {
       validateLiteral('imports.userPoolId', imports.userPoolId, settingRules.userPoolId);
+      const madeClient = [oneOfTheClients(clients)];
       for (const [name, clientId] of importedClientIds) {
-        if (!clients.some((client) => client.name === name)) {
-          throw new Error(
-            `imports.clientIds names client ${JSON.stringify(name)}, which is not one of the clients (${clients.map((c) => c.name).join(', ')})`,
-          );
-        }
+        validateLiteral('imports.clientIds', name, madeClient);
         validateLiteral(`imports.clientIds of client ${name}`, clientId, settingRules.appClientId);
       }
     }

@@ -1,9 +1,9 @@
 /**
  * Validation rules of the constructs' props, each written once and enforced in two places: at synth
  * time on literal props (and, through config/, on cdktf.json), and at plan time as Terraform
- * `validation` blocks on variables. Both must give the same verdict on every value, so each rule is
- * built only from pieces that mean the same in JavaScript and in Terraform (Go's RE2 regexp, cty
- * strings):
+ * `validation` blocks on variables. A text Rule must give the same verdict on both sides for every
+ * value, so it is built only from pieces that mean the same in JavaScript and in Terraform (Go's RE2
+ * regexp, cty strings):
  * - Terraform turns every string into Unicode NFC, and a JSON lone surrogate into U+FFFD: `test`
  *   checks the value as Terraform will see it.
  * - Rule patterns use no \s, \w, \d, `.` or flags, whose meanings differ between the dialects (JavaScript's
@@ -29,12 +29,16 @@ import {
   USER_POOL_NAME_MAX_LENGTH,
 } from './limits';
 
-/** One check on a string setting. */
-export interface Rule {
+/** One check on a value. */
+export interface Check<T> {
   /** The rule, phrased to follow "<setting> ...": "must be one of dev, test, prod". */
   readonly description: string;
   /** Whether a literal value satisfies the rule. */
-  readonly test: (value: string) => boolean;
+  readonly test: (value: T) => boolean;
+}
+
+/** A check on a string that Terraform can make too. */
+export interface Rule extends Check<string> {
   /** The same check as a Terraform expression over `ref` (for example `var.domain_prefix`). */
   readonly condition: (ref: string) => string;
 }
@@ -128,7 +132,7 @@ const WHITESPACE = '\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f
 const notBlank: Rule = matches(`[^${WHITESPACE}]`, 'must not be empty or only whitespace');
 
 /** The rules a literal value breaks, in order. */
-export function brokenRules(value: string, rules: readonly Rule[]): Rule[] {
+export function brokenRules<T>(value: T, rules: readonly Check<T>[]): Check<T>[] {
   return rules.filter((rule) => !rule.test(value));
 }
 
@@ -136,7 +140,7 @@ export function brokenRules(value: string, rules: readonly Rule[]): Rule[] {
  * Throws when a literal prop breaks a rule. Terraform references are left to the variable's own
  * validation block, which checks them at plan time.
  */
-export function validateLiteral(prop: string, value: string | undefined, rules: readonly Rule[]): void {
+export function validateLiteral<T>(prop: string, value: T | undefined, rules: readonly Check<T>[]): void {
   if (value === undefined || Token.isUnresolved(value)) return;
   const broken = brokenRules(value, rules);
   if (broken.length > 0) {
