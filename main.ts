@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'cdktf';
+import { App, Manifest } from 'cdktf';
 import { ConfigError, parseSettings, readContext } from './config/load';
 import { CiAccessStack } from './constructs/ci-access-stack';
 import { M2mAuthStack, stackName } from './constructs/m2m-auth-stack';
@@ -44,18 +44,19 @@ function main(): void {
   app.synth();
   // With a lock file in its folder, terraform init installs exactly the locked, checksummed provider,
   // and cdktf deploy skips `terraform providers lock`, which asks the registry even where a mirror is set.
-  const stacks = Object.values(app.manifest.stacks);
-  const stackDirs = stacks.map((stack) => path.join(app.outdir, stack.workingDirectory));
-  for (const stackDir of stackDirs)
-    fs.copyFileSync(PROVIDER_LOCK_FILE, path.join(stackDir, '.terraform.lock.hcl'));
+  for (const stack of Object.values(app.manifest.stacks)) {
+    fs.copyFileSync(PROVIDER_LOCK_FILE, path.join(app.outdir, stack.workingDirectory, '.terraform.lock.hcl'));
+  }
   // Run by npm run synth rather than by the cdktf CLI: do what the CLI does after synth.
   if (!process.env.CDKTF_OUTDIR) {
-    const stacksDir = path.dirname(stackDirs[0]);
-    for (const orphan of fs.readdirSync(stacksDir).filter((name) => !stacks.some((s) => s.name === name))) {
+    const stacksDir = path.join(app.outdir, Manifest.stacksFolder);
+    for (const orphan of fs
+      .readdirSync(stacksDir)
+      .filter((name) => !Object.hasOwn(app.manifest.stacks, name))) {
       fs.rmSync(path.join(stacksDir, orphan), { recursive: true, force: true }); // an environment removed from cdktf.json
     }
     console.log(
-      `Synthesized ${stacks.map((s) => s.name).join(', ')} into ${path.relative(process.cwd(), stacksDir)}`,
+      `Synthesized ${Object.keys(app.manifest.stacks).join(', ')} into ${path.relative(process.cwd(), stacksDir)}`,
     );
   }
 }

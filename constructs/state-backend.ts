@@ -1,15 +1,15 @@
 import * as path from 'node:path';
-import { LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
+import { LocalBackend, Manifest, S3Backend, type TerraformStack } from 'cdktf';
 
 /**
  * The local state file's path as written in the stack's backend block. Terraform resolves it from the
- * stack folder (<outdir>/stacks/<stack>), so it points back to the project root, where the file
- * survives a deleted cdktf.out, and it is relative, so the synthesized JSON is the same on every
+ * stack folder cdktf's manifest gives the stack, so it points back to the project root, where the
+ * file survives a deleted cdktf.out, and it is relative, so the synthesized JSON is the same on every
  * machine. `outdir` is relative to the project root.
  */
 export function localStatePath(outdir: string, stackName: string): string {
   const toProjectRoot = path.posix.relative(
-    path.posix.join(outdir.split(path.sep).join('/'), 'stacks', stackName),
+    path.posix.join(outdir.split(path.sep).join('/'), Manifest.stacksFolder, stackName),
     '.',
   );
   return path.posix.join(toProjectRoot, `terraform.${stackName}.tfstate`);
