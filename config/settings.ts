@@ -134,7 +134,7 @@ const clientSchema = z
     scopes: checked(
       z.array(
         text().refine(
-          (scope) => !(USER_SCOPES as readonly string[]).includes(scope),
+          (scope) => !USER_SCOPES.some((userScope) => userScope === scope),
           `must not be a user scope (${USER_SCOPES.join(', ')}): Cognito refuses them with the client_credentials grant; use the resource server's scopes`,
         ),
       ),
