@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, type TerraformStack } from 'cdktf';
+import { App, Manifest } from 'cdktf';
 import { ConfigError, parseSettings, readContext } from './config/load';
 import { CiAccessStack } from './constructs/ci-access-stack';
 import { M2mAuthStack, stackName } from './constructs/m2m-auth-stack';
@@ -12,7 +12,7 @@ import { PROVIDER_LOCK_FILE } from './terraform-check/provider-installation';
 
 function main(): void {
   // Settings first: a bad value stops the synth before anything is written.
-  const { environments, ...settings } = parseSettings(readContext());
+  const { environments, ciAccess, imports, ...settings } = parseSettings(readContext());
   // The workflows set it: a state file on a CI runner is gone with the runner, and the roles allow S3 only.
   if (process.env.M2M_AUTH_REQUIRE_REMOTE_STATE === '1' && !settings.remoteState) {
     throw new ConfigError([
@@ -21,42 +21,42 @@ function main(): void {
   }
   const app = new App();
   const outdir = path.relative(process.cwd(), app.outdir) || '.';
-  const stacks: TerraformStack[] = environments.map(
-    (environmentName) =>
-      new M2mAuthStack(app, stackName(environmentName), { environmentName, settings, outdir }),
-  );
+  for (const environmentName of environments) {
+    new M2mAuthStack(app, stackName(environmentName), {
+      ...settings,
+      environmentName,
+      imports: imports?.[environmentName],
+      outdir,
+    });
+  }
   // The settings schema lets ciAccess through only with remoteState.
-  const { ciAccess, remoteState } = settings;
+  const { remoteState } = settings;
   if (ciAccess && remoteState) {
-    stacks.push(
-      new CiAccessStack(app, 'm2m-auth-ci-access', {
-        ...ciAccess,
-        region: settings.awsRegion,
-        environments,
-        projectTag: settings.projectTag,
-        remoteState,
-        outdir,
-      }),
-    );
+    new CiAccessStack(app, 'm2m-auth-ci-access', {
+      ...ciAccess,
+      region: settings.awsRegion,
+      environments,
+      projectTag: settings.projectTag,
+      remoteState,
+      outdir,
+    });
   }
   app.synth();
   // With a lock file in its folder, terraform init installs exactly the locked, checksummed provider,
   // and cdktf deploy skips `terraform providers lock`, which asks the registry even where a mirror is set.
-  const stackDirs = stacks.map((stack) =>
-    path.join(app.outdir, app.manifest.forStack(stack).workingDirectory),
-  );
-  for (const stackDir of stackDirs)
-    fs.copyFileSync(PROVIDER_LOCK_FILE, path.join(stackDir, '.terraform.lock.hcl'));
+  for (const stack of Object.values(app.manifest.stacks)) {
+    fs.copyFileSync(PROVIDER_LOCK_FILE, path.join(app.outdir, stack.workingDirectory, '.terraform.lock.hcl'));
+  }
   // Run by npm run synth rather than by the cdktf CLI: do what the CLI does after synth.
   if (!process.env.CDKTF_OUTDIR) {
-    const stacksDir = path.dirname(stackDirs[0]);
+    const stacksDir = path.join(app.outdir, Manifest.stacksFolder);
     for (const orphan of fs
       .readdirSync(stacksDir)
-      .filter((name) => !stacks.some((s) => s.node.id === name))) {
+      .filter((name) => !Object.hasOwn(app.manifest.stacks, name))) {
       fs.rmSync(path.join(stacksDir, orphan), { recursive: true, force: true }); // an environment removed from cdktf.json
     }
     console.log(
-      `Synthesized ${stacks.map((s) => s.node.id).join(', ')} into ${path.relative(process.cwd(), stacksDir)}`,
+      `Synthesized ${Object.keys(app.manifest.stacks).join(', ')} into ${path.relative(process.cwd(), stacksDir)}`,
     );
   }
 }

@@ -1,8 +1,8 @@
 /** Reads the settings from cdktf.json's context and reports every problem, one line each. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { z } from 'zod';
-import { resolveSettings, type Settings, settingsSchema } from './settings';
+import { z } from 'zod';
+import { type Settings, settingsSchema } from './settings';
 
 /** Bad settings; each problem is one line naming the key, the value and the rule. */
 export class ConfigError extends Error {
@@ -55,12 +55,12 @@ export function parseSettings(context: unknown): Settings {
   const ours =
     context !== null && typeof context === 'object' && !Array.isArray(context)
       ? Object.fromEntries(
-          Object.entries(context).filter(([key]) => !(CDKTF_CONTEXT_KEYS as readonly string[]).includes(key)),
+          Object.entries(context).filter(([key]) => !CDKTF_CONTEXT_KEYS.some((cdktfKey) => cdktfKey === key)),
         )
       : context;
   const result = settingsSchema.safeParse(ours ?? {});
   if (!result.success) throw new ConfigError(describeIssues(result.error.issues, context));
-  return resolveSettings(result.data);
+  return result.data;
 }
 
 /** One line per problem: per unknown key, and per setting with all the rules it breaks. */
@@ -126,49 +126,22 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** The keys the settings schema knows at `keys` (and, at the top, cdktf's own). */
+/** The keys the settings schema knows at `keys` (and, at the top, cdktf's own), from its JSON Schema. */
 function knownKeys(keys: readonly PropertyKey[]): string[] {
-  let schema: z.core.$ZodType | undefined = settingsSchema;
+  const schema = (node: z.core.JSONSchema._JSONSchema | z.core.JSONSchema._JSONSchema[] | undefined) =>
+    typeof node === 'object' && !Array.isArray(node) ? node : undefined;
+  let node = schema(z.toJSONSchema(settingsSchema, { io: 'input' }));
   for (const key of keys) {
-    schema = schema && childSchema(schema, key);
+    // A list's entries are its items; a record's (imports by environment) its additionalProperties.
+    node = schema(
+      typeof key === 'number' ? node?.items : (node?.properties?.[String(key)] ?? node?.additionalProperties),
+    );
   }
-  const here = schema ? Object.keys(objectShape(schema) ?? {}) : [];
+  const here = [
+    ...Object.keys(node?.properties ?? {}),
+    ...(schema(node?.propertyNames)?.enum ?? []).map(String),
+  ];
   return keys.length === 0 ? [...here, ...CDKTF_CONTEXT_KEYS] : here;
-}
-
-/** Through defaults, optionals and pipes to the object or array underneath. */
-function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
-  const def = schema._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
-  if (def.innerType) return unwrap(def.innerType);
-  if (def.type === 'pipe' && def.in) return unwrap(def.in);
-  return schema;
-}
-
-/** An object's properties; a record's, when its keys are an enum (imports by environment). */
-function objectShape(schema: z.core.$ZodType): Record<string, z.core.$ZodType> | undefined {
-  const def = unwrap(schema)._zod.def as {
-    type: string;
-    shape?: Record<string, z.core.$ZodType>;
-    keyType?: z.core.$ZodType;
-    valueType?: z.core.$ZodType;
-  };
-  if (def.type === 'object') return def.shape;
-  const keys = def.keyType?._zod.def as { type: string; entries?: Record<string, string> } | undefined;
-  if (def.type === 'record' && keys?.type === 'enum' && def.valueType) {
-    return Object.fromEntries(Object.values(keys.entries ?? {}).map((key) => [key, def.valueType!]));
-  }
-  return undefined;
-}
-
-function childSchema(schema: z.core.$ZodType, key: PropertyKey): z.core.$ZodType | undefined {
-  const def = unwrap(schema)._zod.def as {
-    type: string;
-    element?: z.core.$ZodType;
-    valueType?: z.core.$ZodType;
-  };
-  if (def.type === 'array') return typeof key === 'number' ? def.element : undefined;
-  if (def.type === 'record') return def.valueType;
-  return objectShape(schema)?.[String(key)];
 }
 
 function valueAt(root: unknown, keys: readonly PropertyKey[]): unknown {

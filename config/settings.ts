@@ -1,27 +1,50 @@
 /**
- * The app's settings: their types, defaults and rules, in one place. They are read from the `context`
- * of cdktf.json (the CDKTF convention) and become the defaults of each stack's Terraform variables.
+ * The app's settings, read from the `context` of cdktf.json (the CDKTF convention): a schema that maps
+ * them onto the constructs' props, with the constructs' own defaults, rules and limits, and reports
+ * every problem at its key. Their type is what the schema outputs.
  */
 import { z } from 'zod';
+import { CI_ACCESS_STACK_DEFAULTS } from '../constructs/ci-access-stack';
 import {
-  ACCESS_TOKEN_VALIDITY_MINUTES,
+  clientScopeNames,
+  COGNITO_M2M_AUTH_DEFAULTS,
+  oneOfTheClients,
+  scopeOf,
+} from '../constructs/cognito-m2m-auth';
+import {
   APP_CLIENTS_PER_USER_POOL_QUOTA,
-  MAX_CLIENTS,
   SCOPE_IDENTIFIER_MAX_LENGTH,
   SCOPES_PER_APP_CLIENT,
   SCOPES_PER_RESOURCE_SERVER,
-  TOKEN_VALIDITY_UNIT_SECONDS,
-  type TokenValidityUnit,
-} from './limits';
+  TOKEN_VALIDITY_UNITS,
+} from '../constructs/limits';
 import {
+  accessTokenValidityRules,
+  atLeastOneScope,
+  M2M_APP_CLIENT_DEFAULTS,
+  tokenValidityUnitRule,
+} from '../constructs/m2m-app-client';
+import { M2M_AUTH_STACK_DEFAULTS } from '../constructs/m2m-auth-stack';
+import {
+  brokenRules,
+  type Check,
   ENVIRONMENTS,
   type EnvironmentName,
   hasLoneSurrogate,
-  type Rule,
   settingRules,
   USER_SCOPES,
   variableRules,
-} from './rules';
+} from '../constructs/rules';
+import { REMOTE_STATE_DEFAULTS } from '../constructs/state-backend';
+
+/**
+ * Our own cap on clients in one cdktf.json, far below Cognito's quota: each is an app client and
+ * maybe a secret in one Terraform state, and hundreds of them mean a typo or a generator gone wrong.
+ */
+export const MAX_CLIENTS = 100;
+
+// operator/adopt.ts reads DEFAULTS.projectTag from here; the stack owns its defaults.
+export const DEFAULTS = M2M_AUTH_STACK_DEFAULTS;
 
 // cdktf stands references in for strings as "${TfToken[...]}" (lists "#{...}", maps "&{...}"): one
 // written in cdktf.json would be resolved to whatever token has that number, a variable or a secret.
@@ -38,9 +61,21 @@ function text() {
     );
 }
 
-/** A string that must satisfy every rule; each broken rule is reported with its own message. */
-function ruled(rules: readonly Rule[]) {
-  return rules.reduce((schema, rule) => schema.refine(rule.test, rule.description), text());
+/** `schema`, reporting each rule a value breaks with the rule's own message. */
+function checked<T extends z.ZodType>(schema: T, rules: readonly Check<z.output<T>>[]): T {
+  return rules.reduce((checking, rule) => checking.refine(rule.test, rule.description), schema);
+}
+
+/** A string that must satisfy every rule. */
+function ruled(rules: readonly Check<string>[]) {
+  return checked(text(), rules);
+}
+
+/** One issue at `path` for each rule `value` breaks, with the rule's own message. */
+function report<T>(ctx: z.RefinementCtx, path: PropertyKey[], value: T, rules: readonly Check<T>[]) {
+  for (const rule of brokenRules(value, rules)) {
+    ctx.addIssue({ code: 'custom', path, input: value, message: rule.description });
+  }
 }
 
 /** Flags every repeat of a name in a list (of names, or of objects with a `name`). */
@@ -74,29 +109,7 @@ function atMost(limit: number, what: string, whose: string) {
   };
 }
 
-/** Every default, as the original main.tf and variables.tf had them. */
-export const DEFAULTS = {
-  environments: ['dev'],
-  awsRegion: 'us-east-1',
-  userPoolNamePrefix: 'machine-to-machine',
-  domainPrefix: 'm2m-rubicon',
-  projectTag: 'm2m-auth',
-  resourceServer: {
-    identifier: 'm2m-client',
-    name: 'User API',
-    scopes: [
-      { name: 'read', description: 'Read access' },
-      { name: 'write', description: 'Write access' },
-    ],
-  },
-  clientName: 'm2m-client',
-  accessTokenValidityMinutes: 60,
-  storeCredentialsInSecretsManager: false,
-  stateKeyPrefix: 'm2m-auth',
-  createOidcProvider: true,
-} as const;
-
-const VALIDITY_RANGE = `must be between ${ACCESS_TOKEN_VALIDITY_MINUTES.min} and ${ACCESS_TOKEN_VALIDITY_MINUTES.max} minutes`;
+const cognito = COGNITO_M2M_AUTH_DEFAULTS;
 
 const scopeSchema = z.strictObject({
   name: ruled(settingRules.scopeName),
@@ -104,45 +117,46 @@ const scopeSchema = z.strictObject({
 });
 
 const resourceServerSchema = z.strictObject({
-  identifier: ruled(settingRules.resourceServerIdentifier).default(DEFAULTS.resourceServer.identifier),
-  name: ruled(settingRules.resourceServerName).default(DEFAULTS.resourceServer.name),
+  identifier: ruled(settingRules.resourceServerIdentifier).default(cognito.resourceServer.identifier),
+  name: ruled(settingRules.resourceServerName).default(cognito.resourceServer.name),
   scopes: z
     .array(scopeSchema)
     .min(1, 'a resource server needs at least one scope')
-    .default(() => DEFAULTS.resourceServer.scopes.map((scope) => ({ ...scope })))
+    .default(() => cognito.resourceServer.scopes.map((scope) => ({ ...scope })))
     .superRefine(uniqueNames)
     .superRefine(atMost(SCOPES_PER_RESOURCE_SERVER, 'scopes', 'Cognito allows a resource server')),
 });
 
-const TOKEN_VALIDITY_UNITS = Object.keys(TOKEN_VALIDITY_UNIT_SECONDS) as [
-  TokenValidityUnit,
-  ...TokenValidityUnit[],
-];
-
-const clientSchema = z.strictObject({
-  name: ruled(settingRules.clientName),
-  appClientName: ruled(settingRules.appClientName).optional(),
-  scopes: z
-    .array(
-      text().refine(
-        (scope) => !(USER_SCOPES as readonly string[]).includes(scope),
-        `must not be a user scope (${USER_SCOPES.join(', ')}): Cognito refuses them with the client_credentials grant; use the resource server's scopes`,
+const clientSchema = z
+  .strictObject({
+    name: ruled(settingRules.clientName),
+    appClientName: ruled(settingRules.appClientName).optional(),
+    scopes: checked(
+      z.array(
+        text().refine(
+          (scope) => !USER_SCOPES.some((userScope) => userScope === scope),
+          `must not be a user scope (${USER_SCOPES.join(', ')}): Cognito refuses them with the client_credentials grant; use the resource server's scopes`,
+        ),
       ),
+      [atLeastOneScope],
     )
-    .min(1, 'a client needs at least one scope')
-    .superRefine(uniqueNames)
-    .superRefine(atMost(SCOPES_PER_APP_CLIENT, 'scopes', 'Cognito allows an app client'))
-    .optional(),
-  accessTokenValidityMinutes: z
-    .number()
-    .int('must be a whole number of minutes')
-    .min(ACCESS_TOKEN_VALIDITY_MINUTES.min, VALIDITY_RANGE)
-    .max(ACCESS_TOKEN_VALIDITY_MINUTES.max, VALIDITY_RANGE)
-    .default(DEFAULTS.accessTokenValidityMinutes),
-  accessTokenValidityUnit: z
-    .enum(TOKEN_VALIDITY_UNITS, { error: `must be one of ${TOKEN_VALIDITY_UNITS.join(', ')}` })
-    .optional(),
-});
+      .superRefine(uniqueNames)
+      .superRefine(atMost(SCOPES_PER_APP_CLIENT, 'scopes', 'Cognito allows an app client'))
+      .optional(),
+    accessTokenValidityMinutes: z.number().default(M2M_APP_CLIENT_DEFAULTS.accessTokenValidityMinutes),
+    // An enum, not a refinement: the lifetime is checked against a unit only once the unit is known.
+    accessTokenValidityUnit: z
+      .enum(TOKEN_VALIDITY_UNITS, { error: tokenValidityUnitRule.description })
+      .optional(),
+  })
+  .superRefine((client, ctx) =>
+    report(
+      ctx,
+      ['accessTokenValidityMinutes'],
+      client.accessTokenValidityMinutes,
+      accessTokenValidityRules(client.accessTokenValidityUnit),
+    ),
+  );
 
 /** Live resources of one environment to take over, as `m2m adopt` writes them. */
 const importSchema = z.strictObject({
@@ -153,30 +167,30 @@ const importSchema = z.strictObject({
 const remoteStateSchema = z.strictObject({
   bucket: ruled(settingRules.s3BucketName),
   region: ruled(variableRules.awsRegion).optional(),
-  keyPrefix: ruled(settingRules.stateKeyPrefix).default(DEFAULTS.stateKeyPrefix),
+  keyPrefix: ruled(settingRules.stateKeyPrefix).default(REMOTE_STATE_DEFAULTS.keyPrefix),
 });
 
 const ciAccessSchema = z.strictObject({
   githubRepository: ruled(settingRules.githubRepository),
   awsAccountId: ruled(settingRules.awsAccountId),
-  createOidcProvider: z.boolean().default(DEFAULTS.createOidcProvider),
+  createOidcProvider: z.boolean().default(CI_ACCESS_STACK_DEFAULTS.createOidcProvider),
 });
 
 const settingsBaseSchema = z.strictObject({
   environments: z
-    .array(ruled(variableRules.environmentName))
+    .array(ruled(variableRules.environmentName).pipe(z.enum(ENVIRONMENTS)))
     .min(1, `needs at least one of ${ENVIRONMENTS.join(', ')}`)
-    .default(() => [...DEFAULTS.environments])
+    .default((): EnvironmentName[] => ['dev'])
     .superRefine(uniqueNames),
-  awsRegion: ruled(variableRules.awsRegion).default(DEFAULTS.awsRegion),
-  userPoolNamePrefix: ruled(variableRules.userPoolNamePrefix).default(DEFAULTS.userPoolNamePrefix),
-  domainPrefix: ruled(variableRules.domainPrefix).default(DEFAULTS.domainPrefix),
-  projectTag: ruled(variableRules.projectTag).default(DEFAULTS.projectTag),
+  awsRegion: ruled(variableRules.awsRegion).default(M2M_AUTH_STACK_DEFAULTS.awsRegion),
+  userPoolNamePrefix: ruled(variableRules.userPoolNamePrefix).default(cognito.userPoolNamePrefix),
+  domainPrefix: ruled(variableRules.domainPrefix).default(cognito.domainPrefix),
+  projectTag: ruled(variableRules.projectTag).default(M2M_AUTH_STACK_DEFAULTS.projectTag),
   resourceServer: resourceServerSchema.default(() => resourceServerSchema.parse({})),
   clients: z
     .array(clientSchema)
     .min(1, 'needs at least one client')
-    .default(() => [clientSchema.parse({ name: DEFAULTS.clientName })])
+    .default(() => cognito.clients.map((client) => clientSchema.parse(client)))
     .superRefine(uniqueNames)
     .superRefine(
       atMost(
@@ -185,74 +199,69 @@ const settingsBaseSchema = z.strictObject({
         `one configuration takes (far below Cognito's ${APP_CLIENTS_PER_USER_POOL_QUOTA} app clients per user pool)`,
       ),
     ),
-  storeCredentialsInSecretsManager: z.boolean().default(DEFAULTS.storeCredentialsInSecretsManager),
+  storeCredentialsInSecretsManager: z.boolean().default(cognito.storeCredentialsInSecretsManager),
   remoteState: remoteStateSchema.optional(),
   imports: z.partialRecord(z.enum(ENVIRONMENTS), importSchema).optional(),
   ciAccess: ciAccessSchema.optional(),
 });
 
-export const settingsSchema = settingsBaseSchema.superRefine((settings, ctx) => {
-  if (settings.ciAccess && !settings.remoteState) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['ciAccess'],
-      input: settings.ciAccess,
-      message:
-        'needs "remoteState": CI runners keep no state between runs, and the CI roles may use only the S3 state of their environment',
-    });
-  }
-  const { identifier, scopes } = settings.resourceServer;
-  const defined = scopes.map((scope) => scope.name);
-  // Clients ask for "<identifier>/<scope>", and Cognito limits the whole of it.
-  scopes.forEach((scope, scopeIndex) => {
-    const length = [...`${identifier}/${scope.name}`].length;
-    if (length > SCOPE_IDENTIFIER_MAX_LENGTH) {
+export const settingsSchema = settingsBaseSchema
+  .superRefine((settings, ctx) => {
+    if (settings.ciAccess && !settings.remoteState) {
       ctx.addIssue({
         code: 'custom',
-        path: ['resourceServer', 'scopes', scopeIndex, 'name'],
-        input: scope.name,
-        message: `makes the scope identifier "<identifier>/<name>" ${length} characters long; Cognito allows at most ${SCOPE_IDENTIFIER_MAX_LENGTH}`,
+        path: ['ciAccess'],
+        input: settings.ciAccess,
+        message:
+          'needs "remoteState": CI runners keep no state between runs, and the CI roles may use only the S3 state of their environment',
       });
     }
-  });
-  settings.clients.forEach((client, clientIndex) => {
-    const unit = client.accessTokenValidityUnit ?? 'minutes';
-    if (!Number.isInteger((client.accessTokenValidityMinutes * 60) / TOKEN_VALIDITY_UNIT_SECONDS[unit])) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['clients', clientIndex, 'accessTokenValidityMinutes'],
-        input: client.accessTokenValidityMinutes,
-        message: `must be a whole number of ${unit}, as accessTokenValidityUnit is "${unit}"`,
-      });
-    }
-    if (client.scopes === undefined && scopes.length > SCOPES_PER_APP_CLIENT) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['clients', clientIndex],
-        input: client,
-        message: `gets every scope of the resource server, ${scopes.length}, and Cognito allows an app client at most ${SCOPES_PER_APP_CLIENT}: list the scopes it needs`,
-      });
-    }
-    client.scopes?.forEach((scope, scopeIndex) => {
-      if (!defined.includes(scope)) {
+    const { identifier, scopes } = settings.resourceServer;
+    // Clients ask for "<identifier>/<scope>", and Cognito limits the whole of it.
+    scopes.forEach((scope, scopeIndex) => {
+      const length = [...`${identifier}/${scope.name}`].length;
+      if (length > SCOPE_IDENTIFIER_MAX_LENGTH) {
         ctx.addIssue({
           code: 'custom',
-          path: ['clients', clientIndex, 'scopes', scopeIndex],
-          input: scope,
-          message: `must be a scope of resource server "${settings.resourceServer.identifier}", which defines ${defined.join(', ')}`,
+          path: ['resourceServer', 'scopes', scopeIndex, 'name'],
+          input: scope.name,
+          message: `makes the scope identifier "<identifier>/<name>" ${length} characters long; Cognito allows at most ${SCOPE_IDENTIFIER_MAX_LENGTH}`,
         });
       }
     });
-  });
-  checkImports(settings, ctx);
-});
+    const definedScope = [scopeOf(settings.resourceServer)];
+    settings.clients.forEach((client, clientIndex) => {
+      if (client.scopes === undefined && scopes.length > SCOPES_PER_APP_CLIENT) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', clientIndex],
+          input: client,
+          message: `gets every scope of the resource server, ${scopes.length}, and Cognito allows an app client at most ${SCOPES_PER_APP_CLIENT}: list the scopes it needs`,
+        });
+      }
+      client.scopes?.forEach((scope, scopeIndex) =>
+        report(ctx, ['clients', clientIndex, 'scopes', scopeIndex], scope, definedScope),
+      );
+    });
+    checkImports(settings, ctx);
+  })
+  .transform((settings) => ({
+    ...settings,
+    clients: settings.clients.map((client) => ({
+      ...client,
+      scopes: clientScopeNames(client, settings.resourceServer),
+    })),
+  }));
+
+/** The app's validated settings, with every default filled in. */
+export type Settings = z.output<typeof settingsSchema>;
 
 /** Each import names an environment, a pool of the configured region and clients of `clients`. */
 function checkImports(settings: z.output<typeof settingsBaseSchema>, ctx: z.RefinementCtx): void {
-  const clientNames = settings.clients.map((client) => client.name);
+  const madeClient = [oneOfTheClients(settings.clients)];
   for (const [environment, imported] of Object.entries(settings.imports ?? {})) {
     if (!imported) continue;
-    if (!(settings.environments as string[]).includes(environment)) {
+    if (!settings.environments.some((name) => name === environment)) {
       ctx.addIssue({
         code: 'custom',
         path: ['imports', environment],
@@ -268,122 +277,8 @@ function checkImports(settings: z.output<typeof settingsBaseSchema>, ctx: z.Refi
         message: `must be a user pool of region ${settings.awsRegion} (awsRegion), where the stack looks for it`,
       });
     }
-    for (const [name, clientId] of Object.entries(imported.clientIds)) {
-      if (!clientNames.includes(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['imports', environment, 'clientIds', name],
-          input: clientId,
-          message: `is for client "${name}", which is not in clients (${clientNames.join(', ')})`,
-        });
-      }
+    for (const name of Object.keys(imported.clientIds)) {
+      report(ctx, ['imports', environment, 'clientIds', name], name, madeClient);
     }
   }
-}
-
-/** A scope of the resource server. */
-export interface ScopeSettings {
-  /** Scope name; clients ask for "<identifier>/<name>". */
-  readonly name: string;
-  /** Shown in the Cognito console. */
-  readonly description: string;
-}
-
-/** The API the clients get tokens for. */
-export interface ResourceServerSettings {
-  /** @default "m2m-client" */
-  readonly identifier: string;
-  /** @default "User API" */
-  readonly name: string;
-  /** @default read ("Read access") and write ("Write access") */
-  readonly scopes: readonly ScopeSettings[];
-}
-
-/** One calling service. */
-export interface ClientSettings {
-  /** Names its app client ("<environment>-<name>"), secret and output entries. */
-  readonly name: string;
-  /** Scope names of the resource server it may ask for. @default all of them */
-  readonly scopes: readonly string[];
-  /** @default 60 */
-  readonly accessTokenValidityMinutes: number;
-  /**
-   * The app client's name in Cognito, the same in every environment: for a client adopted with the
-   * name it has. @default "<environment>-<name>"
-   */
-  readonly appClientName?: string;
-  /**
-   * The unit Cognito is given the access-token lifetime in; the lifetime must be a whole number of it.
-   * @default "minutes"
-   */
-  readonly accessTokenValidityUnit?: TokenValidityUnit;
-}
-
-/** One environment's live resources that the stack takes over (imports) instead of creating. */
-export interface ImportSettings {
-  /** The user pool; its resource server and domain are imported with it. */
-  readonly userPoolId: string;
-  /** App client IDs, by client name (names of `clients`). */
-  readonly clientIds: Readonly<Record<string, string>>;
-}
-
-/** S3 state with native locking. */
-export interface RemoteStateSettings {
-  readonly bucket: string;
-  /** @default the awsRegion setting */
-  readonly region: string;
-  /** State lands at "<keyPrefix>/<environment>/terraform.tfstate". @default "m2m-auth" */
-  readonly keyPrefix: string;
-}
-
-/** What the GitHub Actions workflows need in the AWS account: the m2m-auth-ci-access stack. */
-export interface CiAccessSettings {
-  /** "<owner>/<repository>": the only repository whose workflows may assume the roles. */
-  readonly githubRepository: string;
-  /** The account the roles and the m2m-auth stacks live in; the stack refuses to deploy elsewhere. */
-  readonly awsAccountId: string;
-  /**
-   * Create GitHub's OIDC identity provider; false when the account already has one (one per account).
-   * @default true
-   */
-  readonly createOidcProvider: boolean;
-}
-
-/** The app's validated settings. */
-export interface Settings {
-  /** One stack, "m2m-auth-<environment>", per entry. @default ["dev"] */
-  readonly environments: readonly EnvironmentName[];
-  /** @default "us-east-1" */
-  readonly awsRegion: string;
-  /** The user pool is "<environment>-<prefix>-user-pool". @default "machine-to-machine" */
-  readonly userPoolNamePrefix: string;
-  /** The domain is "<prefix>-<environment>-auth", "<prefix>-auth" in prod. @default "m2m-rubicon" */
-  readonly domainPrefix: string;
-  /** The Project tag on every resource. @default "m2m-auth" */
-  readonly projectTag: string;
-  readonly resourceServer: ResourceServerSettings;
-  /** @default one client, "m2m-client", with every scope and 60-minute tokens */
-  readonly clients: readonly ClientSettings[];
-  /** Keep each client's credentials in AWS Secrets Manager. @default false */
-  readonly storeCredentialsInSecretsManager: boolean;
-  /** @default none: the state stays in a local file at the project root */
-  readonly remoteState?: RemoteStateSettings;
-  /** Live resources to import, by environment, as `m2m adopt` writes them. @default none */
-  readonly imports?: Readonly<Partial<Record<EnvironmentName, ImportSettings>>>;
-  /** @default none: no m2m-auth-ci-access stack */
-  readonly ciAccess?: CiAccessSettings;
-}
-
-/** Fills in the defaults that depend on other settings. */
-export function resolveSettings(parsed: z.output<typeof settingsSchema>): Settings {
-  const allScopes = parsed.resourceServer.scopes.map((scope) => scope.name);
-  return {
-    ...parsed,
-    environments: parsed.environments as EnvironmentName[],
-    clients: parsed.clients.map((client) => ({ ...client, scopes: client.scopes ?? allScopes })),
-    remoteState: parsed.remoteState && {
-      ...parsed.remoteState,
-      region: parsed.remoteState.region ?? parsed.awsRegion,
-    },
-  };
 }

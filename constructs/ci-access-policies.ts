@@ -5,8 +5,8 @@
  * lacks, from the provider's source. Resource types and condition keys are the AWS Service
  * Authorization Reference's (Amazon Cognito User Pools, AWS Secrets Manager, Amazon S3).
  */
-import type { EnvironmentName } from '../config/rules';
 import { CREDENTIALS_SECRET_PREFIX } from './client-credentials-secret';
+import type { EnvironmentName } from './rules';
 
 /** GitHub's OIDC issuer, as IAM names the provider and prefixes its condition keys. */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';

@@ -4,8 +4,6 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { type EnvironmentName, settingRules, variableRules } from '../config/rules';
-import type { RemoteStateSettings } from '../config/settings';
 import {
   deployPolicy,
   deployRoleName,
@@ -18,8 +16,8 @@ import {
   planTrustPolicy,
   type PolicyDocument,
 } from './ci-access-policies';
-import { validateLiteral } from './literal-validation';
-import { configureStateBackend } from './state-backend';
+import { type EnvironmentName, settingRules, validateLiteral, variableRules } from './rules';
+import { configureStateBackend, type RemoteState, remoteStateKey } from './state-backend';
 import { terraformText } from './terraform-text';
 
 export interface CiAccessStackProps {
@@ -34,7 +32,7 @@ export interface CiAccessStackProps {
   /** The Project tag of the m2m-auth stacks: the roles reach only user pools that carry it. */
   readonly projectTag: string;
   /** The m2m-auth stacks' state; this stack keeps its own at "<keyPrefix>/ci-access/terraform.tfstate". */
-  readonly remoteState: RemoteStateSettings;
+  readonly remoteState: RemoteState;
   /**
    * Create GitHub's OIDC identity provider; an account holds one per URL, so pass false when it exists.
    * @default true
@@ -46,6 +44,10 @@ export interface CiAccessStackProps {
    */
   readonly outdir?: string;
 }
+
+export const CI_ACCESS_STACK_DEFAULTS = {
+  createOidcProvider: true,
+} as const satisfies Partial<CiAccessStackProps>;
 
 /** The role names and ARNs of one environment. */
 export interface CiRoles {
@@ -84,17 +86,18 @@ export class CiAccessStack extends TerraformStack {
     configureStateBackend(this, {
       stackName: id,
       environmentName: 'ci-access',
-      outdir: props.outdir ?? 'cdktf.out',
+      region: props.region,
+      outdir: props.outdir,
       remoteState,
     });
 
     const provider =
-      props.createOidcProvider === false
-        ? undefined
-        : new IamOpenidConnectProvider(this, 'github', {
+      (props.createOidcProvider ?? CI_ACCESS_STACK_DEFAULTS.createOidcProvider)
+        ? new IamOpenidConnectProvider(this, 'github', {
             url: `https://${GITHUB_OIDC_HOST}`,
             clientIdList: [GITHUB_OIDC_AUDIENCE],
-          });
+          })
+        : undefined;
 
     const role = (name: string, description: string, trust: PolicyDocument, permissions: PolicyDocument) => {
       const made = new IamRole(this, name, {
@@ -121,7 +124,7 @@ export class CiAccessStack extends TerraformStack {
         environmentName,
         projectTag: props.projectTag,
         stateBucket: remoteState.bucket,
-        stateKey: `${remoteState.keyPrefix}/${environmentName}/terraform.tfstate`,
+        stateKey: remoteStateKey(remoteState, environmentName),
       };
       roles.set(environmentName, {
         deploy: role(

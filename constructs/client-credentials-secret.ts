@@ -2,7 +2,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { CREDENTIALS_KEYS } from '../config/credentials-secret';
+import { CREDENTIALS_KEYS } from './credentials-document';
 import type { M2mAppClient } from './m2m-app-client';
 
 /** Secret names of the stacks' client credentials begin "<prefix>/<environment>/". */
@@ -27,7 +27,7 @@ export interface ClientCredentialsSecretProps {
 
 /**
  * A Secrets Manager secret holding what a service needs to get tokens, as JSON:
- * `{"client_id", "client_secret", "token_endpoint", "scopes"}` (config/credentials-secret.ts).
+ * `{"client_id", "client_secret", "token_endpoint", "scopes"}` (credentials-document.ts).
  *
  * Terraform writes the value once, when the app client is created (or replaced), and then leaves it
  * to `m2m rotate-secret`: after a rotation, the client's `client_secret` attribute no longer names

@@ -2,14 +2,43 @@ import { CognitoResourceServer } from '@cdktf/provider-aws/lib/cognito-resource-
 import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
 import { Construct } from 'constructs';
-import type { TokenValidityUnit } from '../config/limits';
-import { settingRules, variableRules } from '../config/rules';
-import { DEFAULTS, type ResourceServerSettings } from '../config/settings';
 import { ClientCredentialsSecret, CREDENTIALS_SECRET_PREFIX } from './client-credentials-secret';
-import { validateLiteral } from './literal-validation';
-import { M2mAppClient, validateAccessTokenValidity } from './m2m-app-client';
+import type { TokenValidityUnit } from './limits';
+import {
+  accessTokenValidityRules,
+  atLeastOneScope,
+  M2mAppClient,
+  tokenValidityUnitRule,
+} from './m2m-app-client';
 import { inProduction } from './production-switch';
+import { oneOf, type Rule, settingRules, validateLiteral, variableRules } from './rules';
 import { terraformText } from './terraform-text';
+
+/** What CognitoM2mAuth makes for a prop left out: what the original main.tf and variables.tf made. */
+export const COGNITO_M2M_AUTH_DEFAULTS = {
+  userPoolNamePrefix: 'machine-to-machine',
+  domainPrefix: 'm2m-rubicon',
+  resourceServer: {
+    identifier: 'm2m-client',
+    name: 'User API',
+    scopes: [
+      { name: 'read', description: 'Read access' },
+      { name: 'write', description: 'Write access' },
+    ],
+  },
+  clients: [{ name: 'm2m-client' }],
+  storeCredentialsInSecretsManager: false,
+} as const satisfies Partial<CognitoM2mAuthProps>;
+
+/** The API the tokens are for. */
+export interface M2mResourceServerOptions {
+  /** Clients ask for "<identifier>/<scope name>". */
+  readonly identifier: string;
+  /** Shown in the Cognito console. */
+  readonly name: string;
+  /** Each scope's name, and the description the Cognito console shows. */
+  readonly scopes: readonly { readonly name: string; readonly description: string }[];
+}
 
 /** A calling service and what it may do. */
 export interface M2mClientOptions {
@@ -21,7 +50,7 @@ export interface M2mClientOptions {
    */
   readonly scopes?: readonly string[];
   /**
-   * Lifetime of the client's access tokens, 5 to 1440 minutes.
+   * Lifetime of the client's access tokens, in Cognito's ACCESS_TOKEN_VALIDITY_MINUTES range.
    * @default 60
    */
   readonly accessTokenValidityMinutes?: number;
@@ -77,7 +106,7 @@ export interface CognitoM2mAuthProps {
    * The API the tokens are for, and its scopes.
    * @default identifier "m2m-client", name "User API", scopes read and write
    */
-  readonly resourceServer?: ResourceServerSettings;
+  readonly resourceServer?: M2mResourceServerOptions;
   /**
    * The calling services, each an app client with only the scopes it lists.
    * @default one client, "m2m-client", with every scope
@@ -104,6 +133,29 @@ export function userPoolName(environmentName: string, prefix: string): string {
 /** The Cognito domain: "<prefix>-<environment>-auth", or "<prefix>-auth" in prod. */
 export function userPoolDomain(environmentName: string, prefix: string): string {
   return inProduction(environmentName, `${prefix}-auth`, `${prefix}-${environmentName}-auth`);
+}
+
+/** The scope names a client may ask for: those it lists, or every scope of the resource server. */
+export function clientScopeNames(
+  client: M2mClientOptions,
+  resourceServer: M2mResourceServerOptions,
+): readonly string[] {
+  return client.scopes ?? resourceServer.scopes.map((scope) => scope.name);
+}
+
+/** A client's scope must be one the resource server defines. */
+export function scopeOf(resourceServer: M2mResourceServerOptions): Rule {
+  const defined = resourceServer.scopes.map((scope) => scope.name);
+  return oneOf(
+    defined,
+    `must be a scope of resource server "${resourceServer.identifier}", which defines ${defined.join(', ')}`,
+  );
+}
+
+/** A client ID imported must be for one of the clients. */
+export function oneOfTheClients(clients: readonly M2mClientOptions[]): Rule {
+  const names = clients.map((client) => client.name);
+  return oneOf(names, `must be for one of the clients (${names.join(', ')})`);
 }
 
 /** What the construct made for one client. */
@@ -138,42 +190,38 @@ export class CognitoM2mAuth extends Construct {
   constructor(scope: Construct, id: string, props: CognitoM2mAuthProps) {
     super(scope, id);
     const environmentName = props.environmentName;
-    const userPoolNamePrefix = props.userPoolNamePrefix ?? DEFAULTS.userPoolNamePrefix;
-    const domainPrefix = props.domainPrefix ?? DEFAULTS.domainPrefix;
-    const resourceServer = props.resourceServer ?? DEFAULTS.resourceServer;
+    const defaults = COGNITO_M2M_AUTH_DEFAULTS;
+    const userPoolNamePrefix = props.userPoolNamePrefix ?? defaults.userPoolNamePrefix;
+    const domainPrefix = props.domainPrefix ?? defaults.domainPrefix;
+    const resourceServer = props.resourceServer ?? defaults.resourceServer;
     const scopeNames = resourceServer.scopes.map((s) => s.name);
-    const clients = props.clients ?? [{ name: DEFAULTS.clientName }];
+    const clients: readonly M2mClientOptions[] = props.clients ?? defaults.clients;
     validateLiteral('environmentName', environmentName, variableRules.environmentName);
     validateLiteral('region', props.region, variableRules.awsRegion);
     validateLiteral('userPoolNamePrefix', userPoolNamePrefix, variableRules.userPoolNamePrefix);
     validateLiteral('domainPrefix', domainPrefix, variableRules.domainPrefix);
+    const definedScope = [scopeOf(resourceServer)];
     for (const client of clients) {
-      validateAccessTokenValidity(
-        client.accessTokenValidityMinutes ?? DEFAULTS.accessTokenValidityMinutes,
-        client.accessTokenValidityUnit,
-      );
+      const of = `of client ${client.name}`;
+      validateLiteral(`appClientName ${of}`, client.appClientName, settingRules.appClientName);
+      validateLiteral(`accessTokenValidityUnit ${of}`, client.accessTokenValidityUnit, [
+        tokenValidityUnitRule,
+      ]);
       validateLiteral(
-        `appClientName of client ${client.name}`,
-        client.appClientName,
-        settingRules.appClientName,
+        `accessTokenValidityMinutes ${of}`,
+        client.accessTokenValidityMinutes,
+        accessTokenValidityRules(client.accessTokenValidityUnit),
       );
-      const unknown = client.scopes?.find((name) => !scopeNames.includes(name));
-      if (unknown !== undefined) {
-        throw new Error(
-          `scope "${unknown}" of client ${client.name} is not defined by resource server ${resourceServer.identifier} (${scopeNames.join(', ')})`,
-        );
-      }
+      validateLiteral(`scopes ${of}`, client.scopes, [atLeastOneScope]);
+      client.scopes?.forEach((name) => validateLiteral(`scope ${of}`, name, definedScope));
     }
     const imports = props.imports;
     const importedClientIds = new Map(Object.entries(imports?.clientIds ?? {}));
     if (imports) {
       validateLiteral('imports.userPoolId', imports.userPoolId, settingRules.userPoolId);
+      const madeClient = [oneOfTheClients(clients)];
       for (const [name, clientId] of importedClientIds) {
-        if (!clients.some((client) => client.name === name)) {
-          throw new Error(
-            `imports.clientIds names client ${JSON.stringify(name)}, which is not one of the clients (${clients.map((c) => c.name).join(', ')})`,
-          );
-        }
+        validateLiteral('imports.clientIds', name, madeClient);
         validateLiteral(`imports.clientIds of client ${name}`, clientId, settingRules.appClientId);
       }
     }
@@ -221,7 +269,7 @@ export class CognitoM2mAuth extends Construct {
 
     const made = new Map<string, M2mClient>();
     for (const options of clients) {
-      const scopeIdentifiers = (options.scopes ?? scopeNames).map(scopeIdentifier);
+      const scopeIdentifiers = clientScopeNames(options, resourceServer).map(scopeIdentifier);
       const client = new M2mAppClient(this, `client-${options.name}`, {
         userPoolId: this.userPool.id,
         clientName:
@@ -236,18 +284,19 @@ export class CognitoM2mAuth extends Construct {
       if (imports && importedId !== undefined) {
         client.appClient.importFrom(`${imports.userPoolId}/${importedId}`);
       }
-      const credentialsSecret = props.storeCredentialsInSecretsManager
-        ? new ClientCredentialsSecret(this, `secret-${options.name}`, {
-            secretName: `${CREDENTIALS_SECRET_PREFIX}/${environmentName}/${terraformText(options.name)}`,
-            description: `OAuth 2.0 client credentials of ${terraformText(options.name)} (${environmentName})`,
-            recoveryWindowInDays: inProduction(environmentName, 30, 0),
-            client,
-            tokenEndpoint: this.tokenEndpoint,
-            // The client's own attribute: cdktf escapes text inside a function call differently
-            // (it doubles "${" but not "%{"), so the scope identifiers are not written a second time.
-            scopes: client.appClient.allowedOauthScopes,
-          })
-        : undefined;
+      const credentialsSecret =
+        (props.storeCredentialsInSecretsManager ?? defaults.storeCredentialsInSecretsManager)
+          ? new ClientCredentialsSecret(this, `secret-${options.name}`, {
+              secretName: `${CREDENTIALS_SECRET_PREFIX}/${environmentName}/${terraformText(options.name)}`,
+              description: `OAuth 2.0 client credentials of ${terraformText(options.name)} (${environmentName})`,
+              recoveryWindowInDays: inProduction(environmentName, 30, 0),
+              client,
+              tokenEndpoint: this.tokenEndpoint,
+              // The client's own attribute: cdktf escapes text inside a function call differently
+              // (it doubles "${" but not "%{"), so the scope identifiers are not written a second time.
+              scopes: client.appClient.allowedOauthScopes,
+            })
+          : undefined;
       made.set(options.name, { client, scopeIdentifiers, credentialsSecret });
     }
     this.clients = made;

@@ -4,9 +4,41 @@ import { Construct } from 'constructs';
 import {
   ACCESS_TOKEN_VALIDITY_MINUTES,
   TOKEN_VALIDITY_UNIT_SECONDS,
+  TOKEN_VALIDITY_UNITS,
   type TokenValidityUnit,
-} from '../config/limits';
-import { DEFAULTS } from '../config/settings';
+} from './limits';
+import { type Check, oneOf, validateLiteral } from './rules';
+
+/** What an app client gets for a prop left out. */
+export const M2M_APP_CLIENT_DEFAULTS = {
+  accessTokenValidityMinutes: 60,
+  accessTokenValidityUnit: 'minutes',
+} as const satisfies Partial<M2mAppClientProps>;
+
+/** accessTokenValidityUnit is one of the units Cognito takes a lifetime in. */
+export const tokenValidityUnitRule = oneOf(TOKEN_VALIDITY_UNITS);
+
+/** A client asks for at least one scope. */
+export const atLeastOneScope: Check<readonly unknown[]> = {
+  description: 'a client needs at least one scope',
+  test: (scopes) => scopes.length > 0,
+};
+
+/** What Cognito accepts as an access token's lifetime in minutes, given to it in `unit`. */
+export function accessTokenValidityRules(
+  unit: TokenValidityUnit = M2M_APP_CLIENT_DEFAULTS.accessTokenValidityUnit,
+): Check<number>[] {
+  const { min, max } = ACCESS_TOKEN_VALIDITY_MINUTES;
+  const inWholeUnits: Check<number> = {
+    description: `must be a whole number of ${unit}, as accessTokenValidityUnit is "${unit}"`,
+    test: (minutes) => Number.isInteger((minutes * 60) / TOKEN_VALIDITY_UNIT_SECONDS[unit]),
+  };
+  return [
+    { description: 'must be a whole number of minutes', test: Number.isInteger },
+    { description: `must be between ${min} and ${max} minutes`, test: (m) => m >= min && m <= max },
+    ...(unit === 'minutes' ? [] : [inWholeUnits]),
+  ];
+}
 
 export interface M2mAppClientProps {
   /** The user pool the client belongs to. */
@@ -14,12 +46,13 @@ export interface M2mAppClientProps {
   /** App client name, shown in the Cognito console. */
   readonly clientName: string;
   /**
-   * Full scope identifiers ("<resource server identifier>/<scope>") the client may ask for. Build them
-   * from a reference to the resource server, so that Terraform creates the client after it.
+   * Full scope identifiers ("<resource server identifier>/<scope>") the client may ask for, at least
+   * one. Build them from a reference to the resource server, so that Terraform creates the client
+   * after it.
    */
   readonly scopeIdentifiers: readonly string[];
   /**
-   * Lifetime of the client's access tokens, 5 to 1440 minutes.
+   * Lifetime of the client's access tokens, in Cognito's ACCESS_TOKEN_VALIDITY_MINUTES range.
    * @default 60
    */
   readonly accessTokenValidityMinutes?: number;
@@ -29,30 +62,6 @@ export interface M2mAppClientProps {
    * @default "minutes"
    */
   readonly accessTokenValidityUnit?: TokenValidityUnit;
-}
-
-/**
- * Throws unless Cognito accepts the access-token lifetime, and it is a whole number of `unit`; a
- * Terraform reference is left to plan time.
- */
-export function validateAccessTokenValidity(minutes: number, unit: TokenValidityUnit = 'minutes'): void {
-  const { min, max } = ACCESS_TOKEN_VALIDITY_MINUTES;
-  if (Token.isUnresolved(minutes)) return;
-  if (!Number.isInteger(minutes) || minutes < min || minutes > max) {
-    throw new Error(
-      `accessTokenValidityMinutes ${minutes} is invalid: must be a whole number between ${min} and ${max}`,
-    );
-  }
-  if (!(unit in TOKEN_VALIDITY_UNIT_SECONDS)) {
-    throw new Error(
-      `accessTokenValidityUnit ${JSON.stringify(unit)} is invalid: must be one of ${Object.keys(TOKEN_VALIDITY_UNIT_SECONDS).join(', ')}`,
-    );
-  }
-  if (!Number.isInteger((minutes * 60) / TOKEN_VALIDITY_UNIT_SECONDS[unit])) {
-    throw new Error(
-      `accessTokenValidityMinutes ${minutes} is invalid: must be a whole number of ${unit}, as accessTokenValidityUnit is "${unit}"`,
-    );
-  }
 }
 
 /** A lifetime in minutes, in `unit`; a Terraform reference becomes the same arithmetic in Terraform. */
@@ -76,14 +85,13 @@ export class M2mAppClient extends Construct {
 
   constructor(scope: Construct, id: string, props: M2mAppClientProps) {
     super(scope, id);
-    const validity = props.accessTokenValidityMinutes ?? DEFAULTS.accessTokenValidityMinutes;
-    const unit = props.accessTokenValidityUnit ?? 'minutes';
-    validateAccessTokenValidity(validity, unit);
-    if (props.scopeIdentifiers.length === 0) {
-      throw new Error(
-        `scopeIdentifiers of client ${props.clientName} is empty: a client needs at least one scope`,
-      );
-    }
+    const validity = props.accessTokenValidityMinutes ?? M2M_APP_CLIENT_DEFAULTS.accessTokenValidityMinutes;
+    const unit = props.accessTokenValidityUnit ?? M2M_APP_CLIENT_DEFAULTS.accessTokenValidityUnit;
+    validateLiteral('accessTokenValidityUnit', unit, [tokenValidityUnitRule]);
+    validateLiteral('accessTokenValidityMinutes', validity, accessTokenValidityRules(unit));
+    validateLiteral(`scopeIdentifiers of client ${props.clientName}`, props.scopeIdentifiers, [
+      atLeastOneScope,
+    ]);
 
     this.appClient = new CognitoUserPoolClient(this, 'app-client', {
       name: props.clientName,

@@ -1,19 +1,31 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { type EnvironmentName, stackEnvironment, variableRules } from '../config/rules';
-import type { Settings } from '../config/settings';
-import { CognitoM2mAuth, type M2mClient } from './cognito-m2m-auth';
+import {
+  COGNITO_M2M_AUTH_DEFAULTS,
+  CognitoM2mAuth,
+  type CognitoM2mAuthProps,
+  type M2mClient,
+} from './cognito-m2m-auth';
 import { outputDescription, STACK_OUTPUTS, type StackOutputName } from './m2m-auth-outputs';
-import { configureStateBackend } from './state-backend';
+import { type EnvironmentName, stackEnvironment, variableRules } from './rules';
+import { configureStateBackend, type RemoteState } from './state-backend';
 import { terraformText } from './terraform-text';
 import { ValidatedVariable } from './validated-variable';
 
-export interface M2mAuthStackProps {
+/**
+ * CognitoM2mAuth's props, but the environment and the region: each prop that is also a variable of
+ * the stack (userPoolNamePrefix, domainPrefix) is that variable's default.
+ */
+export interface M2mAuthStackProps extends Omit<CognitoM2mAuthProps, 'environmentName' | 'region'> {
   /** The environment this stack deploys; the default of the environment_name variable. */
   readonly environmentName: EnvironmentName;
-  /** Validated settings; each becomes the default of its Terraform variable. */
-  readonly settings: Omit<Settings, 'environments'>;
+  /** The default of the aws_region variable, and of the state bucket's region. @default "us-east-1" */
+  readonly awsRegion?: string;
+  /** The default of the project_tag variable, the Project tag on every resource. @default "m2m-auth" */
+  readonly projectTag?: string;
+  /** S3 state, one key per environment. @default none: a local file at the project root */
+  readonly remoteState?: RemoteState;
   /**
    * Where synth writes, relative to the project root; the local state path is derived from it.
    * @default "cdktf.out"
@@ -21,7 +33,13 @@ export interface M2mAuthStackProps {
   readonly outdir?: string;
 }
 
-/** The stack of an environment, and the folder under cdktf.out/stacks it is synthesized into. */
+/** What an M2mAuthStack uses for a prop left out: the defaults of the original variables.tf. */
+export const M2M_AUTH_STACK_DEFAULTS = {
+  awsRegion: 'us-east-1',
+  projectTag: 'm2m-auth',
+} as const satisfies Partial<M2mAuthStackProps>;
+
+/** The stack of an environment, and the name of the folder cdktf synthesizes it into. */
 export function stackName(environmentName: EnvironmentName): string {
   return `m2m-auth-${environmentName}`;
 }
@@ -40,7 +58,7 @@ export class M2mAuthStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: M2mAuthStackProps) {
     super(scope, id);
-    const { settings } = props;
+    const region = props.awsRegion ?? M2M_AUTH_STACK_DEFAULTS.awsRegion;
 
     // Kept as a variable, as main.tf had it, but only this stack's environment passes: another value
     // would plan that environment's names and protections against this environment's state.
@@ -51,23 +69,23 @@ export class M2mAuthStack extends TerraformStack {
     }).stringValue;
     const awsRegion = new ValidatedVariable(this, 'aws_region', {
       description: 'AWS region to deploy to.',
-      default: settings.awsRegion,
+      default: region,
       rules: variableRules.awsRegion,
     }).stringValue;
     const userPoolNamePrefix = new ValidatedVariable(this, 'user_pool_name_prefix', {
       description: 'Middle of the user pool name: <environment>-<prefix>-user-pool.',
-      default: settings.userPoolNamePrefix,
+      default: props.userPoolNamePrefix ?? COGNITO_M2M_AUTH_DEFAULTS.userPoolNamePrefix,
       rules: variableRules.userPoolNamePrefix,
     }).stringValue;
     const domainPrefix = new ValidatedVariable(this, 'domain_prefix', {
       description:
         'Cognito domain prefix, globally unique: <prefix>-<environment>-auth, or <prefix>-auth in prod.',
-      default: settings.domainPrefix,
+      default: props.domainPrefix ?? COGNITO_M2M_AUTH_DEFAULTS.domainPrefix,
       rules: variableRules.domainPrefix,
     }).stringValue;
     const projectTag = new ValidatedVariable(this, 'project_tag', {
       description: 'Value of the Project tag on every resource.',
-      default: settings.projectTag,
+      default: props.projectTag ?? M2M_AUTH_STACK_DEFAULTS.projectTag,
       rules: variableRules.projectTag,
     }).stringValue;
 
@@ -78,8 +96,9 @@ export class M2mAuthStack extends TerraformStack {
     configureStateBackend(this, {
       stackName: id,
       environmentName: props.environmentName,
-      outdir: props.outdir ?? 'cdktf.out',
-      remoteState: settings.remoteState,
+      region,
+      outdir: props.outdir,
+      remoteState: props.remoteState,
     });
 
     this.auth = new CognitoM2mAuth(this, 'cognito', {
@@ -87,10 +106,10 @@ export class M2mAuthStack extends TerraformStack {
       region: awsRegion,
       userPoolNamePrefix,
       domainPrefix,
-      resourceServer: settings.resourceServer,
-      clients: settings.clients,
-      storeCredentialsInSecretsManager: settings.storeCredentialsInSecretsManager,
-      imports: settings.imports?.[props.environmentName],
+      resourceServer: props.resourceServer,
+      clients: props.clients,
+      storeCredentialsInSecretsManager: props.storeCredentialsInSecretsManager,
+      imports: props.imports,
     });
 
     this.defineOutputs();

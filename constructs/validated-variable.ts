@@ -1,6 +1,6 @@
 import { TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { Rule } from '../config/rules';
+import type { Rule } from './rules';
 
 export interface ValidatedVariableProps {
   readonly description: string;

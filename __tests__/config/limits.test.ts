@@ -1,15 +1,15 @@
 import { ConfigError, parseSettings } from '../../config/load';
+import { MAX_CLIENTS } from '../../config/settings';
 import {
   APP_CLIENT_NAME_MAX_LENGTH,
   DOMAIN_MAX_LENGTH,
-  MAX_CLIENTS,
   SCOPE_IDENTIFIER_MAX_LENGTH,
   SCOPES_PER_APP_CLIENT,
   SCOPES_PER_RESOURCE_SERVER,
   SECRET_NAME_MAX_LENGTH,
   USER_POOL_NAME_MAX_LENGTH,
-} from '../../config/limits';
-import { ENVIRONMENTS } from '../../config/rules';
+} from '../../constructs/limits';
+import { ENVIRONMENTS } from '../../constructs/rules';
 import { CognitoM2mAuth } from '../../constructs/cognito-m2m-auth';
 import { synthScope, type TerraformJson } from '../helpers/synth';
 

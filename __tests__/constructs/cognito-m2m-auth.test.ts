@@ -1,5 +1,10 @@
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { CognitoM2mAuth, type CognitoM2mAuthProps } from '../../constructs/cognito-m2m-auth';
+import { ConfigError, parseSettings } from '../../config/load';
+import {
+  CognitoM2mAuth,
+  type CognitoM2mAuthProps,
+  type M2mClientOptions,
+} from '../../constructs/cognito-m2m-auth';
 import { onlyResource, synthScope, type TerraformJson, testApp } from '../helpers/synth';
 
 function synth(props: CognitoM2mAuthProps): TerraformJson {
@@ -93,12 +98,17 @@ describe('CognitoM2mAuth validates literal props before creating anything', () =
     [
       'client scopes',
       { clients: [{ name: 'reporter', scopes: ['admin'] }] },
-      'scope "admin" of client reporter is not defined by resource server m2m-client (read, write)',
+      'scope of client reporter "admin" is invalid: must be a scope of resource server "m2m-client", which defines read, write',
+    ],
+    [
+      'client without scopes',
+      { clients: [{ name: 'reporter', scopes: [] }] },
+      'scopes of client reporter [] is invalid: a client needs at least one scope',
     ],
     [
       'token validity',
       { clients: [{ name: 'reporter', accessTokenValidityMinutes: 4 }] },
-      'accessTokenValidityMinutes 4 is invalid: must be a whole number between 5 and 1440',
+      'accessTokenValidityMinutes of client reporter 4 is invalid: must be between 5 and 1440 minutes',
     ],
   ])('rejects a bad %s', (_what, props, message) => {
     const stack = new TerraformStack(testApp(), 'stack');
@@ -119,5 +129,48 @@ describe('CognitoM2mAuth validates literal props before creating anything', () =
           domainPrefix: prefix.stringValue,
         }),
     ).not.toThrow();
+  });
+
+  test('leaves a Terraform number to Terraform, in the unit Cognito is given it', () => {
+    const stack = new TerraformStack(testApp(), 'stack');
+    const minutes = new TerraformVariable(stack, 'minutes', { type: 'number' }).numberValue;
+    new CognitoM2mAuth(stack, 'auth', {
+      environmentName: 'dev',
+      region: 'us-east-1',
+      clients: [{ name: 'svc', accessTokenValidityMinutes: minutes, accessTokenValidityUnit: 'hours' }],
+    });
+    const client = onlyResource(JSON.parse(Testing.synth(stack)), 'aws_cognito_user_pool_client');
+    expect(client.access_token_validity).toBe('${((var.minutes * 60) / 3600)}');
+  });
+});
+
+describe('cdktf.json and CognitoM2mAuth refuse a client with the same rule', () => {
+  test.each<[string, M2mClientOptions]>([
+    ['a lifetime out of range', { name: 'svc', accessTokenValidityMinutes: 1441 }],
+    ['a fractional lifetime', { name: 'svc', accessTokenValidityMinutes: 7.5 }],
+    [
+      'a lifetime that is no whole number of its unit',
+      { name: 'svc', accessTokenValidityMinutes: 90, accessTokenValidityUnit: 'hours' },
+    ],
+    ['no scope', { name: 'svc', scopes: [] }],
+    ['a scope the resource server does not define', { name: 'svc', scopes: ['read', 'admin'] }],
+  ])('%s', (_what, client) => {
+    let problems: readonly string[] = [];
+    try {
+      parseSettings({ clients: [client] });
+    } catch (error) {
+      if (error instanceof ConfigError) problems = error.problems;
+    }
+    const stack = new TerraformStack(testApp(), 'stack');
+    let thrown = '';
+    try {
+      new CognitoM2mAuth(stack, 'auth', { environmentName: 'dev', region: 'us-east-1', clients: [client] });
+    } catch (error) {
+      thrown = (error as Error).message;
+    }
+    const rule = (message: string) => message.slice(message.indexOf(' is invalid: '));
+    expect(problems).toHaveLength(1);
+    expect(thrown).toMatch(/ is invalid: /);
+    expect(rule(thrown)).toBe(rule(problems[0]));
   });
 });

@@ -147,7 +147,7 @@ describe('validation of imports and adopted clients in cdktf.json', () => {
     [
       'a client that is not in clients',
       { imports: { dev: { userPoolId: POOL, clientIds: { reporting: 'abc' } } } },
-      'cdktf.json context.imports.dev.clientIds.reporting = "abc" is invalid: is for client "reporting", which is not in clients (m2m-client)',
+      'cdktf.json context.imports.dev.clientIds.reporting = "abc" is invalid: must be for one of the clients (m2m-client)',
     ],
     [
       'a client ID with a slash, which would change the import ID',
@@ -184,7 +184,7 @@ describe('CognitoM2mAuth checks literal imports before creating anything', () =>
     [
       'a client ID for a client it does not make',
       { imports: { userPoolId: POOL, clientIds: { reporting: 'abc' } } },
-      'imports.clientIds names client "reporting", which is not one of the clients (m2m-client)',
+      'imports.clientIds "reporting" is invalid: must be for one of the clients (m2m-client)',
     ],
     [
       'a malformed client ID',
@@ -194,7 +194,7 @@ describe('CognitoM2mAuth checks literal imports before creating anything', () =>
     [
       'a lifetime that is no whole number of its unit',
       { clients: [{ name: 'svc', accessTokenValidityMinutes: 30, accessTokenValidityUnit: 'hours' }] },
-      'accessTokenValidityMinutes 30 is invalid: must be a whole number of hours',
+      'accessTokenValidityMinutes of client svc 30 is invalid: must be a whole number of hours',
     ],
     [
       'a Cognito name with a slash',

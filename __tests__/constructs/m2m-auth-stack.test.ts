@@ -5,7 +5,7 @@ import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { type Rule, stackEnvironment, variableRules } from '../../config/rules';
+import { type Rule, stackEnvironment, variableRules } from '../../constructs/rules';
 import { addressOf, onlyResource, STACK_OUTPUTS, synthStack } from '../helpers/synth';
 
 /** The rules each Terraform variable of the dev stack must carry. */

@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { type App, TerraformStack, Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { parseSettings } from '../../config/load';
-import type { EnvironmentName } from '../../config/rules';
 import { stackOutputNames } from '../../constructs/m2m-auth-outputs';
 import { M2mAuthStack } from '../../constructs/m2m-auth-stack';
+import type { EnvironmentName } from '../../constructs/rules';
 
 /** The synthesized Terraform JSON of one stack, parsed. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -38,9 +38,13 @@ export function synthScope(build: (scope: Construct) => void): string {
 
 /** Synthesizes the stack main.ts would build for `environment` from a cdktf.json context. */
 export function synthStack(context: Record<string, unknown> = {}, environment: EnvironmentName = 'dev') {
-  const { environments: _environments, ...settings } = parseSettings(context);
+  const { environments: _environments, ciAccess: _ciAccess, imports, ...settings } = parseSettings(context);
   const app = testApp();
-  const stack = new M2mAuthStack(app, `m2m-auth-${environment}`, { environmentName: environment, settings });
+  const stack = new M2mAuthStack(app, `m2m-auth-${environment}`, {
+    ...settings,
+    environmentName: environment,
+    imports: imports?.[environment],
+  });
   const json = Testing.synth(stack);
   return { stack, json, tf: JSON.parse(json) as TerraformJson };
 }

@@ -1,4 +1,4 @@
-import { asTerraformSees, brokenRules, hclString } from '../../config/rules';
+import { asTerraformSees, brokenRules, hclString } from '../../constructs/rules';
 import { RULES, type RuleSet, VERDICTS } from './rule-cases';
 
 const ruleSets = Object.keys(RULES) as RuleSet[];

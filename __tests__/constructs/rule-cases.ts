@@ -3,7 +3,7 @@
  * Terraform-side one (__tests__/terraform/rules.test.ts): what each setting must accept or refuse,
  * and edge cases on which JavaScript and Terraform could disagree.
  */
-import { type Rule, settingRules, variableRules } from '../../config/rules';
+import { type Rule, settingRules, variableRules } from '../../constructs/rules';
 
 export const RULES = { ...variableRules, ...settingRules } satisfies Record<string, readonly Rule[]>;
 export type RuleSet = keyof typeof RULES;
