@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type CliConfig, findProviderMirror, writeCliConfig } from './cli-config';
-import { type Diagnostic, OfflineWorkspace, type PlanJson } from './offline-workspace';
-import { findTerraform, terraformVersions, type TerraformVersions } from './terraform';
+import { OfflineWorkspace, type PlanJson } from './offline-workspace';
+import { type Diagnostic, findTerraform, terraformVersions, type TerraformVersions } from './terraform';
 
 /** Terraform, its offline CLI configuration, and a scratch folder, ready to check stacks with. */
 export interface OfflineTerraform {
@@ -76,7 +76,7 @@ export async function checkStack(tf: OfflineTerraform, stack: string, stackDir: 
       };
     }
     const planned = await workspace.plan();
-    const versions = await terraformVersions(tf.terraform, workspace.dir);
+    const versions = await terraformVersions({ terraform: tf.terraform, cwd: workspace.dir });
     if (!planned.ok) {
       return {
         stack,
