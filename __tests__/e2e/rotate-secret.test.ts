@@ -30,8 +30,8 @@ import { ClientCredentialsTokenClient } from '../../operator/token-client';
 import type { PlanJson } from '../../terraform-check/offline-workspace';
 import { synthesizeApp } from '../../terraform-check/synthesize';
 import { runCommand } from '../../terraform-check/terraform';
-import { type CognitoMock, mockCognitoRotation } from '../operator/cognito-rotation-mock';
-import { createSigningKey, FakeCognito } from '../operator/fake-cognito';
+import { type CognitoMock, mockCognitoRotation } from '../helpers/fakes/cognito-rotation-mock';
+import { createSigningKey, FakeCognito } from '../helpers/fakes/cognito';
 import { describeWithEmulator, sdkConfig } from '../helpers/emulator';
 import { type FreshClone, freshClone } from '../helpers/fresh-clone';
 

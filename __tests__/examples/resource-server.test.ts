@@ -8,8 +8,8 @@ import {
   mintAccessToken,
   POOL_ID,
   type SigningKey,
-} from '../operator/fake-cognito';
-import { TEST_TIMEOUT_MS } from '../operator/run-cli';
+} from '../helpers/fakes/cognito';
+import { TEST_TIMEOUT_MS } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 

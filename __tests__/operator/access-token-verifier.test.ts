@@ -6,7 +6,6 @@ import {
   SigningKeysUnavailableError,
 } from '../../operator';
 import {
-  closedPort,
   createSigningKey,
   FakeCognito,
   ISSUER,
@@ -14,9 +13,14 @@ import {
   mintAccessToken,
   POOL_ID,
   type SigningKey,
-} from './fake-cognito';
-import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from './local-server';
-import { TEST_TIMEOUT_MS } from './run-cli';
+} from '../helpers/fakes/cognito';
+import {
+  BOUNDED_READ_EVIDENCE_BYTES,
+  closedPort,
+  endlessReply,
+  startLocalServer,
+} from '../helpers/fakes/local-server';
+import { TEST_TIMEOUT_MS } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 

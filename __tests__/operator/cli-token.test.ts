@@ -3,10 +3,10 @@
  * (output, options, stack, exit codes). The library tests cover the wording of every error.
  */
 import * as fs from 'node:fs';
-import { createSigningKey, FakeCognito } from './fake-cognito';
-import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
-import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
-import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from './local-server';
+import { createSigningKey, FakeCognito } from '../helpers/fakes/cognito';
+import { createFakeProject, type FakeProject, stackOutputValues } from '../helpers/fakes/terraform';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from '../helpers/hostile-text';
+import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from '../helpers/fakes/local-server';
 import {
   type CliResult,
   errorLine,
@@ -14,7 +14,7 @@ import {
   runCli,
   TEST_TIMEOUT_MS,
   WITHOUT_NETWORK,
-} from './run-cli';
+} from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 

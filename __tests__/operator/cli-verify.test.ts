@@ -4,10 +4,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createSigningKey, ISSUER, jwksOf, mintAccessToken, POOL_ID, type SigningKey } from './fake-cognito';
-import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
-import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
-import { errorLine, runCli, TEST_TIMEOUT_MS, WITHOUT_NETWORK } from './run-cli';
+import {
+  createSigningKey,
+  ISSUER,
+  jwksOf,
+  mintAccessToken,
+  POOL_ID,
+  type SigningKey,
+} from '../helpers/fakes/cognito';
+import { createFakeProject, type FakeProject, stackOutputValues } from '../helpers/fakes/terraform';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from '../helpers/hostile-text';
+import { errorLine, runCli, TEST_TIMEOUT_MS, WITHOUT_NETWORK } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 

@@ -16,7 +16,7 @@ import {
   secretsManagerSecretLoader,
   writeCredentialsSecret,
 } from '../../operator/credentials-secret';
-import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from '../helpers/hostile-text';
 
 const SECRET = 'stored-secret-0123456789abcdef';
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:m2m-auth/dev/reporting-AbCdEf';

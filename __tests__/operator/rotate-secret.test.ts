@@ -33,10 +33,10 @@ import { AwsRequestError, InputError, RotationRefusedError, StackOutputsError } 
 import { parseStackOutputs } from '../../operator/stack-outputs';
 import { SecretRedactor } from '../../operator/secret-redaction';
 import { sanitizeForTerminal } from '../../operator/untrusted-text';
-import { type CognitoMock, mockCognitoRotation } from './cognito-rotation-mock';
-import { createSigningKey, FakeCognito } from './fake-cognito';
-import { stackOutputValues, terraformOutputDocument } from './fake-terraform';
-import { TERMINAL_ACTIVE } from './hostile-text';
+import { type CognitoMock, mockCognitoRotation } from '../helpers/fakes/cognito-rotation-mock';
+import { createSigningKey, FakeCognito } from '../helpers/fakes/cognito';
+import { stackOutputValues, terraformOutputDocument } from '../helpers/fakes/terraform';
+import { TERMINAL_ACTIVE } from '../helpers/hostile-text';
 
 const FIRST_SECRET = 'first-secret-of-reporting-0123456789';
 const CHECKOUT_SECRET = 'first-secret-of-checkout-0123456789';

@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseStackOutputs, readStackOutputs, selectStackClient, StackOutputsError } from '../../operator';
-import { POOL_ID } from './fake-cognito';
+import { POOL_ID } from '../helpers/fakes/cognito';
 import {
   createFakeProject,
   type FakeProject,
   stackOutputValues,
   terraformOutputDocument,
-} from './fake-terraform';
-import { TEST_TIMEOUT_MS } from './run-cli';
+} from '../helpers/fakes/terraform';
+import { TEST_TIMEOUT_MS } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 
@@ -21,7 +21,7 @@ beforeAll(() => {
     'm2m-auth-empty': {},
   });
 });
-afterAll(() => fs.rmSync(project.dir, { recursive: true, force: true }));
+afterAll(() => project.remove());
 
 const read = (stack: string, terraform = project.terraform) =>
   readStackOutputs(stack, { projectDir: project.dir, terraform });
