@@ -143,7 +143,7 @@ test('--finish before anything is deployed: refused, and the old state left as i
   const result = await p.adopt(['--finish', '--from-state', 'old/terraform.tfstate']);
   expect(result.code).toBe(3);
   expect(errorLine(result)).toBe(
-    'error: stack m2m-auth-dev is not synthesized in cdktf.out/stacks, so nothing shows it holds the resources: deploy first (npm run deploy -- m2m-auth-dev), then run adopt --finish again',
+    'error: stack m2m-auth-dev is not synthesized in cdktf.out, so nothing shows it holds the resources: deploy first (npm run deploy -- m2m-auth-dev), then run adopt --finish again',
   );
   expect(fs.readFileSync(p.oldState, 'utf8')).toBe(before);
 });

@@ -128,7 +128,7 @@ describe('options are checked before anything is read or sent', () => {
       );
 
       expect(result.code).toBe(2);
-      expect(errorLine(result)).toMatch(/^error: stack m2m-auth-prod is not in /);
+      expect(errorLine(result)).toMatch(/^error: stack m2m-auth-prod is not synthesized in /);
     },
   );
 

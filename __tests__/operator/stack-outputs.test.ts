@@ -33,7 +33,7 @@ async function problem(promise: Promise<unknown>): Promise<StackOutputsError> {
   return error as StackOutputsError;
 }
 
-test('reads the outputs by running terraform output -json in cdktf.out/stacks/<stack>', async () => {
+test("reads the outputs by running terraform output -json in the stack's folder, as cdktf's manifest.json names it", async () => {
   const outputs = await read('m2m-auth-dev');
 
   expect(outputs).toMatchObject({
@@ -69,8 +69,29 @@ test('a stack that is not synthesized: lists the stacks there are', async () => 
 
   expect(error.problem).toBe('not-synthesized');
   expect(error.message).toMatch(
-    /stack m2m-auth-prod is not in .*cdktf.out\/stacks \(found: m2m-auth-dev, m2m-auth-empty, m2m-auth-staging\)/,
+    /stack m2m-auth-prod is not synthesized in .*cdktf.out \(found: m2m-auth-dev, m2m-auth-empty, m2m-auth-staging\): check the stack name/,
   );
+});
+
+test('finds the stacks in the output folder cdktf.json names, and only there', async () => {
+  const elsewhere = createFakeProject({ 'm2m-auth-dev': stackOutputValues() }, { output: 'build/synth' });
+  try {
+    const outputs = await readStackOutputs('m2m-auth-dev', {
+      projectDir: elsewhere.dir,
+      terraform: elsewhere.terraform,
+    });
+    expect(outputs.userPoolId).toBe(POOL_ID);
+
+    fs.renameSync(path.join(elsewhere.dir, 'build'), path.join(elsewhere.dir, 'cdktf.out'));
+    const moved = await problem(
+      readStackOutputs('m2m-auth-dev', { projectDir: elsewhere.dir, terraform: elsewhere.terraform }),
+    );
+    expect(moved.message).toMatch(
+      /^stack m2m-auth-dev is not synthesized in .*build\/synth: run npx cdktf deploy/,
+    );
+  } finally {
+    elsewhere.remove();
+  }
 });
 
 test('a project without cdktf.out: deploy first', async () => {

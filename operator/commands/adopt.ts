@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stackName } from '../../constructs/m2m-auth-stack';
+import { findSynthesizedStack, outputDirectory } from '../../terraform-check/synthesize';
 import { displayPath } from '../../terraform-check/terraform';
 import {
   type Adoption,
@@ -20,7 +21,6 @@ import {
   withoutImports,
 } from '../adopt';
 import { AdoptionRefusedError, InputError } from '../errors';
-import { stackDirectory } from '../stack-outputs';
 import {
   checkedDir,
   parseState,
@@ -122,7 +122,7 @@ function start(context: CommandContext<AdoptCommandOptions>, adoption: Adoption)
     '',
     'Next:',
     `  npm run diff -- ${stack}      the plan must say the above; nothing to add or destroy`,
-    `  npm run deploy -- ${stack}    imports them (or synth, then terraform apply in cdktf.out/stacks/${stack})`,
+    `  npm run deploy -- ${stack}    imports them (or npm run synth, then terraform apply in its folder in ${displayPath(outputDirectory(options.projectDir))})`,
     `  npm run --silent m2m -- adopt --finish ${sourceArguments(options)}`,
     '      then drops them from the old state (with a backup), so the old configuration cannot destroy them',
   ];
@@ -139,12 +139,14 @@ async function finish(
   const { options } = context;
   const { deployment, environment } = adoption;
   const stack = stackName(environment);
-  const stackDir = stackDirectory(stack, options.projectDir);
-  if (!fs.existsSync(stackDir)) {
-    throw new AdoptionRefusedError(
-      `stack ${stack} is not synthesized in ${displayPath(path.dirname(stackDir))}, so nothing shows it holds the resources: deploy first (npm run deploy -- ${stack}), then run adopt --finish again`,
-    );
-  }
+  const stackDir = findSynthesizedStack(
+    options.projectDir,
+    stack,
+    (cause) =>
+      new AdoptionRefusedError(
+        `${cause}, so nothing shows it holds the resources: deploy first (npm run deploy -- ${stack}), then run adopt --finish again`,
+      ),
+  );
   let taken: StateResource[];
   try {
     taken = await readStateWithTerraform(stackDir, run);
