@@ -6,21 +6,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { CANDIDATES, type Candidate, cleanupCandidates, PROJECT_ROOT } from './candidates';
 import { interrupted, machineInfo, measure, type RunResult, type Summary, summarize } from './measure';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const MIB = 1024; // KiB per MiB
-
-interface Options {
-  runs: number;
-  testRuns: number;
-  warmup: number;
-  only?: string[];
-  breakdown: boolean;
-  timeout: number;
-}
 
 /** How one candidate fared: its timed runs, or why it has none. */
 interface Outcome {
@@ -39,7 +30,7 @@ function positiveInt(min: number) {
   };
 }
 
-function parseOptions(argv: string[]): Options {
+function parseOptions(argv: string[]) {
   const program = new Command('npm run bench --')
     .description('Time synth, the app alone, the template baseline and the tests; see bench/README.md.')
     .option('--runs <n>', 'timed runs of each synth candidate (and breakdown)', positiveInt(1))
@@ -62,7 +53,7 @@ function parseOptions(argv: string[]): Options {
       new Option('--timeout <seconds>', 'kill a run after this long').argParser(positiveInt(1)).default(300),
     )
     .parse(argv, { from: 'user' });
-  const o = program.opts<Partial<Options> & { quick: boolean; breakdown: boolean; timeout: number }>();
+  const o = program.opts();
   return {
     runs: o.runs ?? (o.quick ? 2 : 5),
     testRuns: o.testRuns ?? (o.quick ? 1 : 2),
@@ -72,6 +63,8 @@ function parseOptions(argv: string[]): Options {
     timeout: o.timeout,
   };
 }
+
+type Options = ReturnType<typeof parseOptions>;
 
 function selectCandidates(options: Options): Candidate[] {
   if (!options.only) return CANDIDATES.filter((c) => c.kind !== 'breakdown' || options.breakdown);

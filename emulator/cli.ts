@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from '@commander-js/extra-typings';
 import { type MirrorFallback, withMirrorFallback } from '../terraform-check/cli-config';
 import { type Emulator, startEmulator } from './emulator';
 
@@ -35,8 +35,8 @@ function port(value: string): number {
   return parsed;
 }
 
-async function start(options: { port: number }): Promise<void> {
-  const emulator = await startEmulator({ port: options.port });
+async function start(port: number): Promise<void> {
+  const emulator = await startEmulator({ port });
   const exports = Object.entries(emulator.env)
     .filter(([, value]) => value !== '')
     .map(([key, value]) => `export ${key}=${value}`);
@@ -162,7 +162,7 @@ program
   .command('start', { isDefault: true })
   .description('start the emulator in the foreground and print the variables that point AWS tools at it')
   .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', port, 4566)
-  .action(start);
+  .action(({ port }) => start(port));
 program
   .command('demo')
   .description(

@@ -13,11 +13,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { CommandContext } from '../../operator/commands/command-context';
+import type { RotateFinishOptions, RotateStartOptions, RotateStatusOptions } from '../../operator/cli';
+import { type CommandContext, createCommandContext } from '../../operator/commands/command-context';
 import {
-  type RotateFinishCommandOptions,
-  type RotateSecretCommandOptions,
-  type RotateStartCommandOptions,
   type RotationDependencies,
   runRotateFinishCommand,
   runRotateStartCommand,
@@ -61,7 +59,7 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
   });
 
   /** The rotation command's context as cli.ts builds it, stdout and stderr collected. */
-  async function run<Options extends RotateSecretCommandOptions>(
+  async function run<Options extends RotateStatusOptions>(
     command: (context: CommandContext<Options>, deps: RotationDependencies) => Promise<void>,
     options: NoInfer<Options>,
   ) {
@@ -76,18 +74,12 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
       // The stack's region and the emulator's endpoint.
       secretsManager: async (region) => new SecretsManagerClient(sdkConfig(context(), region)),
     };
-    await command(
-      {
-        options,
-        fromEnvironment: new Set(),
-        redactor,
-        print: (text) => (stdout += redactor.redact(text)),
-        printSecretData: (text) => (stdout += text),
-        note: (text) => (stderr += redactor.redact(text)),
-        stdoutIsTerminal: false,
-      },
-      deps,
-    );
+    const output = {
+      stdout: (text: string) => (stdout += text),
+      stderr: (text: string) => (stderr += text),
+      stdoutIsTerminal: false,
+    };
+    await command(createCommandContext(options, new Set(), redactor, output), deps);
     return { stdout, stderr };
   }
   const options = { stack: STACK, projectDir: '.', timeout: 10 };
@@ -137,7 +129,7 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
   });
 
   test('start: both secrets get tokens, and Secrets Manager holds the new one with its ID', async () => {
-    const { stderr } = await run<RotateStartCommandOptions>(runRotateStartCommand, {
+    const { stderr } = await run<RotateStartOptions>(runRotateStartCommand, {
       ...options,
       tokenEndpoint: fake.tokenEndpoint(),
       wait: 0,
@@ -179,7 +171,7 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
         secretsManager,
       }),
     });
-    await run<RotateFinishCommandOptions>(runRotateFinishCommand, {
+    await run<RotateFinishOptions>(runRotateFinishCommand, {
       ...options,
       tokenEndpoint: fake.tokenEndpoint(),
       yes: true,

@@ -18,21 +18,18 @@ import {
   SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import type { RotateFinishOptions, RotateStartOptions, RotateStatusOptions } from '../../operator/cli';
 import {
-  type RotateFinishCommandOptions,
-  type RotateSecretCommandOptions,
-  type RotateStartCommandOptions,
   type RotationDependencies,
   runRotateFinishCommand,
   runRotateStartCommand,
   runRotateStatusCommand,
 } from '../../operator/commands/rotate-secret';
-import type { CommandContext } from '../../operator/commands/command-context';
+import { type CommandContext, createCommandContext } from '../../operator/commands/command-context';
 import { ClientCredentialsTokenClient } from '../../operator/token-client';
 import { AwsRequestError, InputError, RotationRefusedError, StackOutputsError } from '../../operator/errors';
 import { parseStackOutputs } from '../../operator/stack-outputs';
 import { SecretRedactor } from '../../operator/secret-redaction';
-import { sanitizeForTerminal } from '../../operator/untrusted-text';
 import { type CognitoMock, mockCognitoRotation } from '../helpers/fakes/cognito-rotation-mock';
 import { createSigningKey, FakeCognito } from '../helpers/fakes/cognito';
 import { stackOutputValues, terraformOutputDocument } from '../helpers/fakes/terraform';
@@ -138,7 +135,7 @@ interface Run {
 }
 
 /** Runs a command as cli.ts would: its context, and every output checked for secrets. */
-async function run<Options extends RotateSecretCommandOptions>(
+async function run<Options extends RotateStatusOptions>(
   command: (context: CommandContext<Options>, deps: RotationDependencies) => Promise<void>,
   options: NoInfer<Options>,
   dependencies = deps(),
@@ -147,15 +144,11 @@ async function run<Options extends RotateSecretCommandOptions>(
   const redactor = new SecretRedactor();
   let stdout = '';
   let stderr = '';
-  const context: CommandContext<Options> = {
-    options,
-    fromEnvironment: new Set(),
-    redactor,
-    print: (text) => (stdout += redactor.redact(sanitizeForTerminal(text, { multiline: true }))),
-    printSecretData: (text) => (stdout += sanitizeForTerminal(text, { multiline: true })),
-    note: (text) => (stderr += redactor.redact(sanitizeForTerminal(text, { multiline: true }))),
+  const context = createCommandContext(options, new Set(), redactor, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
     stdoutIsTerminal,
-  };
+  });
   let error: Error | undefined;
   try {
     await command(context, dependencies);
@@ -172,11 +165,11 @@ async function run<Options extends RotateSecretCommandOptions>(
 /** What commander would give the command with only --stack and --client reporting. */
 const BASE = { stack: 'm2m-auth-dev', client: 'reporting', projectDir: '.', timeout: 5 };
 
-const start = (options: Partial<RotateStartCommandOptions> = {}, dependencies?: RotationDependencies) =>
+const start = (options: Partial<RotateStartOptions> = {}, dependencies?: RotationDependencies) =>
   run(runRotateStartCommand, { ...BASE, wait: 0, ...options }, dependencies);
-const finish = (options: Partial<RotateFinishCommandOptions> = {}, dependencies?: RotationDependencies) =>
+const finish = (options: Partial<RotateFinishOptions> = {}, dependencies?: RotationDependencies) =>
   run(runRotateFinishCommand, { ...BASE, ...options }, dependencies);
-const status = (options: Partial<RotateSecretCommandOptions> = {}) =>
+const status = (options: Partial<RotateStatusOptions> = {}) =>
   run(runRotateStatusCommand, { ...BASE, ...options });
 
 /** The error a run threw, of the expected class, with its one-line message. */

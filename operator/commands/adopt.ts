@@ -31,24 +31,13 @@ import {
   type TerraformRunOptions,
 } from '../terraform-state';
 import { printable } from '../untrusted-text';
+import type { AdoptOptions } from '../cli';
 import type { CommandContext } from './command-context';
-
-export interface AdoptCommandOptions {
-  /** The old configuration's local state file. */
-  fromState?: string;
-  /** The old configuration's folder, whose state `terraform show -json` reads. */
-  fromDir?: string;
-  /** This project's root, which holds cdktf.json. */
-  projectDir: string;
-  finish?: boolean;
-  /** Seconds each terraform command may take. */
-  timeout: number;
-}
 
 /** cdktf.json is a few kilobytes; this bounds a read of something else by mistake. */
 const MAX_CDKTF_JSON_BYTES = 1024 * 1024;
 
-export async function runAdoptCommand(context: CommandContext<AdoptCommandOptions>): Promise<void> {
+export async function runAdoptCommand(context: CommandContext<AdoptOptions>): Promise<void> {
   const { options } = context;
   if ((options.fromState === undefined) === (options.fromDir === undefined)) {
     throw new InputError('adopt reads one old deployment: pass either --from-state or --from-dir');
@@ -67,7 +56,7 @@ export async function runAdoptCommand(context: CommandContext<AdoptCommandOption
  * local and remote states alike), and that very text becomes the backup.
  */
 async function readOldState(
-  options: AdoptCommandOptions,
+  options: AdoptOptions,
   run: TerraformRunOptions,
 ): Promise<{ resources: StateResource[]; pulled?: string }> {
   if (options.fromState !== undefined) return { resources: readStateFile(options.fromState) };
@@ -81,17 +70,14 @@ async function readOldState(
   return { resources: await readStateWithTerraform(dir, run) };
 }
 
-function maskClientSecrets(
-  context: CommandContext<AdoptCommandOptions>,
-  resources: readonly StateResource[],
-): void {
+function maskClientSecrets(context: CommandContext<AdoptOptions>, resources: readonly StateResource[]): void {
   for (const resource of resources) {
     if (resource.type === USER_POOL_CLIENT) context.redactor.add(String(resource.values.client_secret ?? ''));
   }
 }
 
 /** Writes the settings and imports into cdktf.json and says what comes next. */
-function start(context: CommandContext<AdoptCommandOptions>, adoption: Adoption): void {
+function start(context: CommandContext<AdoptOptions>, adoption: Adoption): void {
   const { options } = context;
   const file = path.join(options.projectDir, 'cdktf.json');
   const cdktfJson = readCdktfJson(file);
@@ -131,7 +117,7 @@ function start(context: CommandContext<AdoptCommandOptions>, adoption: Adoption)
 
 /** After the deploy: the old state lets go of what the new state holds, with a backup first. */
 async function finish(
-  context: CommandContext<AdoptCommandOptions>,
+  context: CommandContext<AdoptOptions>,
   adoption: Adoption,
   pulled: string | undefined,
   run: TerraformRunOptions,
@@ -190,7 +176,7 @@ async function finish(
 
 /** Backs up the old state, then `terraform state rm`s the addresses; returns the backup's path. */
 async function removeFromOldState(
-  options: AdoptCommandOptions,
+  options: AdoptOptions,
   addresses: readonly string[],
   pulled: string | undefined,
   run: TerraformRunOptions,
@@ -270,7 +256,7 @@ function describeTags(tags: {
 }
 
 /** The --from-state or --from-dir argument again, quoted for a POSIX shell. */
-function sourceArguments(options: AdoptCommandOptions): string {
+function sourceArguments(options: AdoptOptions): string {
   const [flag, value] =
     options.fromState !== undefined ? ['--from-state', options.fromState] : ['--from-dir', options.fromDir!];
   const dir = options.projectDir === '.' ? '' : ` --project-dir ${shellWord(options.projectDir)}`;

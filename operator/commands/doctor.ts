@@ -10,12 +10,8 @@ import { limitReplies } from '../aws';
 import { describeBytes, TooLargeError } from '../bounded-read';
 import { MAX_READ_BYTES, secondsToMs } from '../limits';
 import { oneLine } from '../untrusted-text';
+import type { DoctorOptions } from '../cli';
 import type { CommandContext } from './command-context';
-
-export interface DoctorCommandOptions {
-  /** Seconds each AWS step may take. */
-  timeout: number;
-}
 
 /** ✓ passed, ✗ a required check failed, ! worth knowing but not blocking. */
 type Mark = '✓' | '✗' | '!';
@@ -32,7 +28,7 @@ const PROVIDER_INSTALL_TIMEOUT_MS = 120_000;
 const MINIMUM_TERRAFORM_FOR_S3_LOCKING = [1, 10] as const;
 
 /** Runs every check and prints one line each; returns how many required checks failed. */
-export async function runDoctorCommand(context: CommandContext<DoctorCommandOptions>): Promise<number> {
+export async function runDoctorCommand(context: CommandContext<DoctorOptions>): Promise<number> {
   const timeoutMs = secondsToMs(context.options.timeout);
   // Started together; printed in order.
   const terraform = checkTerraform(timeoutMs);
