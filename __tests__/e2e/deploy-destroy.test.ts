@@ -19,6 +19,7 @@ import { runCommand } from '../../terraform-check/terraform';
 import { describeWithEmulator, sdkConfig } from '../helpers/emulator';
 import { type FreshClone, freshClone } from '../helpers/fresh-clone';
 import { PROJECT_ROOT } from '../helpers/project';
+import { READ, WRITE } from '../helpers/fakes/cognito';
 
 const STACK = 'm2m-auth-dev';
 
@@ -98,7 +99,7 @@ describeWithEmulator('deploy and destroy from a fresh clone, air-gapped, against
     expect(UserPoolClient).toMatchObject({
       AllowedOAuthFlows: ['client_credentials'],
       AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: ['m2m-client/read', 'm2m-client/write'],
+      AllowedOAuthScopes: [READ, WRITE],
       SupportedIdentityProviders: ['COGNITO'],
       ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
       PreventUserExistenceErrors: 'ENABLED',

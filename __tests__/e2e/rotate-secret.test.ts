@@ -29,7 +29,7 @@ import type { PlanJson } from '../../terraform-check/offline-workspace';
 import { synthesizeApp } from '../../terraform-check/synthesize';
 import { runCommand } from '../../terraform-check/terraform';
 import { type CognitoMock, mockCognitoRotation } from '../helpers/fakes/cognito-rotation-mock';
-import { createSigningKey, FakeCognito } from '../helpers/fakes/cognito';
+import { createSigningKey, FakeCognito, READ, WRITE } from '../helpers/fakes/cognito';
 import { describeWithEmulator, sdkConfig } from '../helpers/emulator';
 import { type FreshClone, freshClone } from '../helpers/fresh-clone';
 
@@ -124,7 +124,7 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
       client_id: outputs.clientId,
       client_secret: outputs.clientSecret,
       token_endpoint: outputs.tokenEndpoint,
-      scopes: ['m2m-client/read', 'm2m-client/write'],
+      scopes: [READ, WRITE],
     });
   });
 
@@ -141,7 +141,7 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
       client_id: outputs.clientId,
       client_secret: expect.not.stringMatching(`^${outputs.clientSecret}$`),
       token_endpoint: fake.tokenEndpoint(),
-      scopes: ['m2m-client/read', 'm2m-client/write'],
+      scopes: [READ, WRITE],
       client_secret_id: added.id,
     });
     expect(first.id).not.toBe(added.id);

@@ -11,14 +11,14 @@ import {
   mintAccessToken,
   POOL_ID,
   type SigningKey,
+  READ,
+  WRITE,
 } from '../helpers/fakes/cognito';
 import { createFakeProject, type FakeProject, stackOutputValues } from '../helpers/fakes/terraform';
 import { ALL_HOSTILE, TERMINAL_ACTIVE } from '../helpers/hostile-text';
 import { errorLine, runCli, TEST_TIMEOUT_MS, WITHOUT_NETWORK } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
-
-const READ = 'm2m-client/read';
 
 interface Setup {
   key: SigningKey;
@@ -90,12 +90,7 @@ test.concurrent.each([
     /^error: access token expired at 2023-11-14T22:13:20.000Z/,
   ],
   ['a token without exp', { exp: undefined }, [], /^error: access token has no exp claim/],
-  [
-    'a missing scope',
-    {},
-    ['--scope', 'm2m-client/write'],
-    /^error: access token lacks scope m2m-client\/write/,
-  ],
+  ['a missing scope', {}, ['--scope', WRITE], new RegExp(`^error: access token lacks scope ${WRITE}`)],
 ] as const)('%s exits 3 with one line', async (_name, claims, args, message) => {
   const { key, jwksFile } = setup();
   const token = mintAccessToken(key, 'client-a', [READ], claims);

@@ -31,7 +31,7 @@ import { AwsRequestError, InputError, RotationRefusedError, StackOutputsError } 
 import { parseStackOutputs } from '../../operator/stack-outputs';
 import { SecretRedactor } from '../../operator/secret-redaction';
 import { type CognitoMock, mockCognitoRotation } from '../helpers/fakes/cognito-rotation-mock';
-import { createSigningKey, FakeCognito } from '../helpers/fakes/cognito';
+import { createSigningKey, FakeCognito, POOL_ID, READ, WRITE } from '../helpers/fakes/cognito';
 import { stackOutputValues, terraformOutputDocument } from '../helpers/fakes/terraform';
 import { TERMINAL_ACTIVE } from '../helpers/hostile-text';
 
@@ -71,7 +71,7 @@ function terraformDocument(extra: Record<string, unknown> = {}) {
     client_id: 'client-b',
     client_secret: FIRST_SECRET,
     token_endpoint: fake.tokenEndpoint(),
-    scopes: ['m2m-client/read'],
+    scopes: [READ],
     ...extra,
   });
 }
@@ -82,8 +82,8 @@ beforeEach(async () => {
   fake = await FakeCognito.start({
     key: createSigningKey(),
     clients: {
-      'client-a': { secret: CHECKOUT_SECRET, scopes: ['m2m-client/read', 'm2m-client/write'] },
-      'client-b': { secret: FIRST_SECRET, scopes: ['m2m-client/read'] },
+      'client-a': { secret: CHECKOUT_SECRET, scopes: [READ, WRITE] },
+      'client-b': { secret: FIRST_SECRET, scopes: [READ] },
     },
   });
   cognito = mockCognitoRotation(fake, { now: () => clock });
@@ -211,7 +211,7 @@ describe('start', () => {
       client_id: 'client-b',
       client_secret: newSecret,
       token_endpoint: fake.tokenEndpoint(),
-      scopes: ['m2m-client/read'],
+      scopes: [READ],
       client_secret_id: added.id,
     });
     expect(added.created.getTime()).toBe(START);
@@ -235,7 +235,7 @@ describe('start', () => {
     stored.set(ARN, [terraformDocument({ owner: 'team-a', scopes: ['m2m-client/old'] })]);
     await start();
 
-    expect(document()).toMatchObject({ owner: 'team-a', scopes: ['m2m-client/read'] });
+    expect(document()).toMatchObject({ owner: 'team-a', scopes: [READ] });
   });
 
   test('--json prints what was done, and never the secret, where Secrets Manager holds it', async () => {
@@ -408,7 +408,7 @@ describe('start', () => {
 
     expect(refusedWith(result, AwsRequestError).message).toMatch(
       new RegExp(
-        `; and deleting the unused new secret client-b--${START} of .* failed \\(Cognito DeleteUserPoolClientSecret for client reporting \\(client-b\\) failed \\(HTTP 429, TooManyRequestsException: slow down\\): retry later\\): delete it with aws cognito-idp delete-user-pool-client-secret --user-pool-id us-east-1_TestPool1 --client-id client-b --client-secret-id client-b--${START}, then start again$`,
+        `; and deleting the unused new secret client-b--${START} of .* failed \\(Cognito DeleteUserPoolClientSecret for client reporting \\(client-b\\) failed \\(HTTP 429, TooManyRequestsException: slow down\\): retry later\\): delete it with aws cognito-idp delete-user-pool-client-secret --user-pool-id ${POOL_ID} --client-id client-b --client-secret-id client-b--${START}, then start again$`,
       ),
     );
   });

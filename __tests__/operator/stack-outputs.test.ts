@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseStackOutputs, readStackOutputs, selectStackClient, StackOutputsError } from '../../operator';
-import { POOL_ID } from '../helpers/fakes/cognito';
+import { POOL_ID, READ, WRITE } from '../helpers/fakes/cognito';
 import {
   createFakeProject,
   type FakeProject,
@@ -42,7 +42,7 @@ test("reads the outputs by running terraform output -json in the stack's folder,
     userPoolId: POOL_ID,
     clientId: 'client-a',
     clientSecret: 'stack-secret-a',
-    clientScopes: { reporting: ['m2m-client/read'] },
+    clientScopes: { reporting: [READ] },
   });
 });
 
@@ -53,7 +53,7 @@ test('selects the first client by default, another by name, and names the client
     name: 'm2m-client',
     clientId: 'client-a',
     clientSecret: 'stack-secret-a',
-    scopes: ['m2m-client/read', 'm2m-client/write'],
+    scopes: [READ, WRITE],
   });
   expect(selectStackClient(outputs, 'reporting')).toMatchObject({
     clientId: 'client-b',

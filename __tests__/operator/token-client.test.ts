@@ -1,7 +1,7 @@
 import { ClientCredentialsTokenClient, type ClientCredentialsTokenClientOptions } from '../../operator';
 import { InputError, TokenEndpointError, TokenRequestError } from '../../operator/errors';
 import { refreshMarginMs } from '../../operator/token-client';
-import { createSigningKey, FakeCognito, type Scenario } from '../helpers/fakes/cognito';
+import { createSigningKey, FakeCognito, type Scenario, READ, WRITE } from '../helpers/fakes/cognito';
 import { ALL_HOSTILE, TERMINAL_ACTIVE } from '../helpers/hostile-text';
 import {
   BOUNDED_READ_EVIDENCE_BYTES,
@@ -15,8 +15,6 @@ jest.setTimeout(TEST_TIMEOUT_MS);
 
 // Characters that RFC 6749 2.3.1 form-encodes before HTTP Basic: space, "+", "/", ":" and "%".
 const SECRET = 's3cr3t with+plus/slash:colon%pct';
-const READ = 'm2m-client/read';
-const WRITE = 'm2m-client/write';
 
 let fake: FakeCognito;
 
