@@ -130,6 +130,8 @@ const stackOption = () =>
     "read the values from this deployed stack's Terraform outputs, e.g. m2m-auth-dev",
   );
 const clientOption = (description: string) => new Option('--client <name>', `with --stack: ${description}`);
+const timeoutOption = (description: string, seconds: number) =>
+  new Option('--timeout <seconds>', description).argParser(timeoutSeconds).default(seconds);
 const projectDirOption = () =>
   new Option(
     '--project-dir <dir>',
@@ -176,11 +178,7 @@ const tokenCommand = (parent: CommandUnknownOpts) =>
     .addOption(stackOption())
     .addOption(clientOption("the client to use, by name (default: the stack's first client)"))
     .addOption(projectDirOption())
-    .addOption(
-      new Option('--timeout <seconds>', 'how long to wait for the token endpoint')
-        .argParser(timeoutSeconds)
-        .default(10),
-    )
+    .addOption(timeoutOption('how long to wait for the token endpoint', 10))
     .option('--json', 'print the whole token response (access_token, expires_in, token_type) as JSON');
 export type TokenOptions = OptionsOf<typeof tokenCommand>;
 
@@ -212,11 +210,7 @@ const verifyCommand = (parent: CommandUnknownOpts) =>
     .addOption(stackOption())
     .addOption(clientOption("accept only this client's tokens (default: every client of the stack)"))
     .addOption(projectDirOption())
-    .addOption(
-      new Option('--timeout <seconds>', 'how long to wait for the signing keys')
-        .argParser(timeoutSeconds)
-        .default(5),
-    );
+    .addOption(timeoutOption('how long to wait for the signing keys', 5));
 export type VerifyOptions = OptionsOf<typeof verifyCommand>;
 
 /** What start, finish and status share. */
@@ -227,11 +221,7 @@ const rotationCommand = (parent: CommandUnknownOpts, name: string, description: 
     .addOption(stackOption().makeOptionMandatory())
     .addOption(clientOption("the client whose secret to rotate, by name (default: the stack's first client)"))
     .addOption(projectDirOption())
-    .addOption(
-      new Option('--timeout <seconds>', 'how long each AWS call and token request may take')
-        .argParser(timeoutSeconds)
-        .default(10),
-    );
+    .addOption(timeoutOption('how long each AWS call and token request may take', 10));
 
 const rotateStartCommand = (parent: CommandUnknownOpts) =>
   rotationCommand(
@@ -294,11 +284,7 @@ const doctorCommand = (parent: CommandUnknownOpts) =>
     .description(
       'Check the machine is ready to deploy: Node.js, Terraform, AWS region and credentials. Exits 1 when a required check fails.',
     )
-    .addOption(
-      new Option('--timeout <seconds>', 'how long each AWS step may take')
-        .argParser(timeoutSeconds)
-        .default(4),
-    );
+    .addOption(timeoutOption('how long each AWS step may take', 4));
 export type DoctorOptions = OptionsOf<typeof doctorCommand>;
 
 const adoptCommand = (parent: CommandUnknownOpts) =>
@@ -326,11 +312,7 @@ const adoptCommand = (parent: CommandUnknownOpts) =>
       'after the deploy: remove the resources from the old state (backed up first) and the imports from cdktf.json',
     )
     .addOption(new Option('--project-dir <dir>', "this project's root, which holds cdktf.json").default('.'))
-    .addOption(
-      new Option('--timeout <seconds>', 'how long each terraform command may take')
-        .argParser(timeoutSeconds)
-        .default(120),
-    );
+    .addOption(timeoutOption('how long each terraform command may take', 120));
 export type AdoptOptions = OptionsOf<typeof adoptCommand>;
 
 const driftCommand = (parent: CommandUnknownOpts) =>
