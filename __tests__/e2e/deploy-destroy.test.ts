@@ -58,7 +58,7 @@ describeWithEmulator('deploy and destroy from a fresh clone, air-gapped, against
       code: 0,
       output: expect.stringContaining('Apply complete! Resources: 4 added, 0 changed, 0 destroyed.'),
     });
-    const stackDir = path.join(clone.dir, 'cdktf.out', 'stacks', STACK);
+    const stackDir = clone.stackDir(STACK);
     expect(fs.readFileSync(path.join(stackDir, '.terraform.lock.hcl'), 'utf8')).toBe(
       fs.readFileSync(path.join(PROJECT_ROOT, '.terraform.lock.hcl'), 'utf8'),
     );

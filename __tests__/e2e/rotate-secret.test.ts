@@ -26,7 +26,6 @@ import { SecretRedactor } from '../../operator/secret-redaction';
 import { readStackOutputs, type StackOutputs } from '../../operator/stack-outputs';
 import { ClientCredentialsTokenClient } from '../../operator/token-client';
 import type { PlanJson } from '../../terraform-check/offline-workspace';
-import { synthesizeApp } from '../../terraform-check/synthesize';
 import { runCommand } from '../../terraform-check/terraform';
 import { type CognitoMock, mockCognitoRotation } from '../helpers/fakes/cognito-rotation-mock';
 import { createSigningKey, FakeCognito, READ, WRITE } from '../helpers/fakes/cognito';
@@ -43,7 +42,7 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
   let secretsManager: SecretsManagerClient;
   let arn: string;
   const redactor = new SecretRedactor();
-  const stackDir = () => path.join(clone.dir, 'cdktf.out', 'stacks', STACK);
+  const stackDir = () => clone.stackDir(STACK);
   const terraform = (args: string[], cwd = stackDir()) =>
     runCommand(context().tf.terraform, args, { cwd, env: context().env });
 
@@ -104,7 +103,7 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
 
   test('a deploy creates the stack with its credentials secret', async () => {
     // Terraform alone: the cdktf CLI's own deploy is proven in deploy-destroy.test.ts.
-    synthesizeApp(clone.dir, path.join(clone.dir, 'cdktf.out'));
+    clone.synthesize();
     const init = await terraform(['init', '-input=false', '-no-color']);
     expect(init.code).toBe(0);
     const apply = await terraform(['apply', '-auto-approve', '-input=false', '-no-color']);
@@ -262,7 +261,7 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
 
   test('without the lifecycle, the same plan would write the missing secret into Secrets Manager', async () => {
     await refreshRecords(null);
-    const bare = path.join(clone.dir, 'cdktf.out', 'stacks', 'without-lifecycle');
+    const bare = path.join(path.dirname(stackDir()), 'without-lifecycle'); // at the same depth, for the state's relative path
     fs.cpSync(stackDir(), bare, { recursive: true });
     const config = JSON.parse(fs.readFileSync(path.join(bare, 'cdk.tf.json'), 'utf8'));
     for (const version of Object.values(config.resource.aws_secretsmanager_secret_version) as Record<

@@ -2,8 +2,11 @@
  * The end-to-end harness: a describe block that gets a fresh AWS emulator (moto on 127.0.0.1) and
  * offline Terraform, and stops the emulator by its PID when the block ends.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { type Emulator, EMULATOR_CREDENTIALS, findMotoPython, startEmulator } from '../../emulator/emulator';
 import { type OfflineTerraform, offlineTerraform } from '../../terraform-check/check-stacks';
+import { runCommand } from '../../terraform-check/terraform';
 import { describeNeeding } from './describe-needing';
 
 // A deploy or destroy through the cdktf CLI takes 10 to 30 s on a busy machine; a file holds several.
@@ -78,6 +81,20 @@ export function describeWithEmulator(name: string, body: (context: () => Emulato
       return context;
     });
   });
+}
+
+/**
+ * terraform init in a stack folder with the synthesized S3 backend as it is, sent to the emulator by
+ * AWS_ENDPOINT_URL; only path-style addressing is added, as an IP address has no bucket subdomains.
+ */
+export async function initWithEmulatorBackend(context: EmulatorContext, stackDir: string): Promise<void> {
+  fs.writeFileSync(path.join(stackDir, 'emulator.s3.tfbackend'), 'use_path_style = true\n');
+  const init = await runCommand(
+    'terraform',
+    ['init', '-input=false', '-no-color', '-backend-config=emulator.s3.tfbackend'],
+    { cwd: stackDir, env: context.env },
+  );
+  if (init.code !== 0) throw new Error(init.stderr);
 }
 
 /** Settings for an AWS SDK client that talks to the emulator. */
