@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** An executable of that name on PATH, or undefined when there is none. */
@@ -103,6 +104,31 @@ export function runCommand(
     // A command that exits without reading its input must not crash us with EPIPE.
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
+  });
+}
+
+/**
+ * Runs a command on this terminal (stdio inherited), passing Ctrl-C and SIGTERM on and waiting for it to
+ * end; resolves to its exit code (128 + the signal's number when a signal ended it), rejects when it
+ * cannot start.
+ */
+export function runAttached(
+  command: string,
+  args: readonly string[],
+  { cwd, env }: Pick<RunCommandOptions, 'cwd' | 'env'> = {},
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: env ?? process.env, stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward).on('SIGTERM', forward);
+    const settle = <T>(settled: (value: T) => void, value: T) => {
+      process.off('SIGINT', forward).off('SIGTERM', forward);
+      settled(value);
+    };
+    child.on('error', (error) => settle(reject, error));
+    child.on('exit', (code, signal) =>
+      settle(resolve, code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)),
+    );
   });
 }
 
