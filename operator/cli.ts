@@ -81,27 +81,20 @@ function exitCodeFor(error: unknown): number {
   return EXIT_CODES.failure;
 }
 
-/** A time limit in seconds, within what the timers can count (see MAX_TIMEOUT_MS). */
-function timeoutSeconds(value: string): number {
+/** A number of seconds from `minMs` up to the longest time limit the timers can count (see MAX_TIMEOUT_MS). */
+const secondsFrom = (minMs: number) => (value: string) => {
   const seconds = value.trim() === '' ? NaN : Number(value);
   const ms = secondsToMs(seconds);
-  if (!(ms >= MIN_TIMEOUT_MS && ms <= MAX_TIMEOUT_MS)) {
+  if (!(ms >= minMs && ms <= MAX_TIMEOUT_MS)) {
     throw new InvalidArgumentError(
-      `must be a number of seconds from ${MIN_TIMEOUT_MS / 1000} to ${MAX_TIMEOUT_MS / 1000}`,
+      `must be a number of seconds from ${minMs / 1000} to ${MAX_TIMEOUT_MS / 1000}`,
     );
   }
   return seconds;
-}
-
-/** How long start keeps trying a new secret: 0 (one try) up to the longest timeout. */
-function waitSeconds(value: string): number {
-  const seconds = value.trim() === '' ? NaN : Number(value);
-  const ms = secondsToMs(seconds);
-  if (!(ms >= 0 && ms <= MAX_TIMEOUT_MS)) {
-    throw new InvalidArgumentError(`must be a number of seconds from 0 to ${MAX_TIMEOUT_MS / 1000}`);
-  }
-  return seconds;
-}
+};
+const timeoutSeconds = secondsFrom(MIN_TIMEOUT_MS);
+/** How long start keeps trying a new secret: 0 is one try. */
+const waitSeconds = secondsFrom(0);
 
 /** A grace period, "<whole number><s|m|h|d>", as milliseconds within ROTATION_GRACE_MS. */
 function graceDuration(value: string): number {
@@ -114,15 +107,15 @@ function graceDuration(value: string): number {
   return ms;
 }
 
-/** Scopes, space-separated as OAuth separates them, or repeated. */
-function collectScopes(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(/\s+/).filter(Boolean)];
-}
-
-/** Client IDs, space- or comma-separated, or repeated. */
-function collectIds(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
-}
+/** Values separated as `separator` says, or repeated: scopes space-separated as OAuth has them, IDs also by commas. */
+const collect =
+  (separator: RegExp) =>
+  (value: string, previous: string[] = []): string[] => [
+    ...previous,
+    ...value.split(separator).filter(Boolean),
+  ];
+const collectScopes = collect(/\s+/);
+const collectIds = collect(/[\s,]+/);
 
 const stackOption = () =>
   new Option(
