@@ -198,26 +198,19 @@ function ownValue<T>(map: Readonly<Partial<Record<string, T>>>, key: string): T 
 
 /** What Terraform's failure means for reading the outputs, and what to do. */
 function terraformProblem(error: TerraformError, stackName: string): StackOutputsError {
-  switch (error.problem) {
-    case 'cannot-run':
-      return new StackOutputsError(
-        'terraform-missing',
-        `${error.message}, and it is needed to read stack outputs: install Terraform (${TERRAFORM_INSTALL_URL})`,
-      );
-    case 'not-json':
-      return new StackOutputsError(
-        'unexpected-outputs',
-        `${error.message}: check the Terraform version (1.x)`,
-      );
-    case 'failed':
-      return new StackOutputsError(
+  const deploy = `npx cdktf deploy ${stackName}`;
+  const [problem, fix] = (
+    {
+      'cannot-run': ['terraform-missing', `install Terraform (${TERRAFORM_INSTALL_URL})`],
+      'not-json': ['unexpected-outputs', 'check the Terraform version (1.x)'],
+      overflowed: ['unexpected-outputs', `redeploy the stack with this project (${deploy})`],
+      'timed-out': ['terraform-failed', 'check the state backend is reachable'],
+      failed: [
         'terraform-failed',
-        `${error.message}: run npx cdktf deploy ${stackName} first, or terraform init there if the stack was deployed elsewhere`,
-      );
-    default:
-      return new StackOutputsError(
-        'terraform-failed',
-        `${error.message}: check the state backend is reachable`,
-      );
-  }
+        `run ${deploy} first, or terraform init there if the stack was deployed elsewhere`,
+      ],
+    } as const
+  )[error.problem];
+  const needed = error.problem === 'cannot-run' ? ', and it is needed to read stack outputs' : '';
+  return new StackOutputsError(problem, `${error.message}${needed}: ${fix}`);
 }

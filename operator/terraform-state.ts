@@ -5,7 +5,12 @@
  * checked before they reach a command line, and nothing of it is printed unless asked for.
  */
 import * as fs from 'node:fs';
-import { TERRAFORM_INSTALL_URL, TerraformError, terraformStdout } from '../terraform-check/terraform';
+import {
+  TERRAFORM_INSTALL_URL,
+  TerraformError,
+  type TerraformOptions,
+  terraformStdout,
+} from '../terraform-check/terraform';
 import { InputError } from './errors';
 
 /**
@@ -25,12 +30,8 @@ export interface StateResource {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
-export interface TerraformRunOptions {
-  /** The environment Terraform runs with (credentials, CLI configuration). @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
-  /** @default 120000 */
-  readonly timeoutMs?: number;
-}
+/** How adopt runs terraform: with the environment (credentials, CLI configuration) and time limit given. @default 120 s */
+export type TerraformRunOptions = Pick<TerraformOptions, 'env' | 'timeoutMs'>;
 
 // Terraform's identifiers, and instance keys that need no escaping in an address.
 const NAME = '[A-Za-z_][A-Za-z0-9_-]*';

@@ -148,32 +148,28 @@ export function runTerraform(
   args: readonly string[],
   options: TerraformOptions = {},
 ): Promise<CommandResult> {
-  const { terraform = 'terraform', env = process.env, ...rest } = options;
-  return runCommand(terraform, args, {
-    ...rest,
-    env: { ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
-  });
+  const env = { ...(options.env ?? process.env), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+  return runCommand(options.terraform ?? 'terraform', args, { ...options, env });
 }
-
-/** Why terraform gave nothing to use. */
-export type TerraformProblem = 'cannot-run' | 'timed-out' | 'overflowed' | 'failed' | 'not-json';
 
 /** Terraform gave nothing to use; the message names the command, the folder and the cause, and callers add the fix. */
 export class TerraformError extends Error {
   constructor(
-    readonly problem: TerraformProblem,
+    readonly problem: 'cannot-run' | 'timed-out' | 'overflowed' | 'failed' | 'not-json',
     message: string,
   ) {
     super(message);
   }
 }
 
-/** "terraform state rm": the subcommand, without its flags or addresses. */
-const subcommand = (args: readonly string[]) =>
+/** "terraform state rm" and "in <folder>": the subcommand, without its flags or addresses, and where it ran. */
+const described = (args: readonly string[], cwd = '.') => [
   `terraform ${args
     .slice(0, 2)
     .filter((arg) => !arg.startsWith('-'))
-    .join(' ')}`;
+    .join(' ')}`,
+  `in ${displayPath(cwd)}`,
+];
 
 /**
  * Runs terraform and returns its stdout; throws TerraformError when it cannot start, runs past
@@ -185,7 +181,7 @@ export async function terraformStdout(
   options: TerraformOptions = {},
 ): Promise<string> {
   const { terraform = 'terraform', timeoutMs, maxOutputChars } = options;
-  const [command, where] = [subcommand(args), `in ${displayPath(options.cwd ?? '.')}`];
+  const [command, where] = described(args, options.cwd);
   let result: CommandResult;
   try {
     result = await runTerraform(args, options);
@@ -223,10 +219,8 @@ export async function terraformJson<T>(args: readonly string[], options: Terrafo
   try {
     return JSON.parse(stdout) as T;
   } catch {
-    throw new TerraformError(
-      'not-json',
-      `${subcommand(args)} -json in ${displayPath(options.cwd ?? '.')} did not print JSON`,
-    );
+    const [command, where] = described(args, options.cwd);
+    throw new TerraformError('not-json', `${command} -json ${where} did not print JSON`);
   }
 }
 
@@ -237,10 +231,11 @@ export interface TerraformVersions {
 }
 
 /**
- * What `terraform version -json` says, or the "Terraform v0.12.31" of versions before -json; undefined
- * when it names no version. The version is outside text: only a plain version number is taken.
+ * Runs `terraform version -json` and reads it, or the "Terraform v0.12.31" of versions before -json.
+ * The version is outside text: only a plain version number is taken, else TerraformError "not-json".
  */
-export function parseTerraformVersions(stdout: string): TerraformVersions | undefined {
+export async function terraformVersions(options: TerraformOptions = {}): Promise<TerraformVersions> {
+  const stdout = await terraformStdout(['version', '-json'], options);
   let parsed: { terraform_version?: unknown; provider_selections?: Record<string, string> } = {};
   try {
     parsed = JSON.parse(stdout);
@@ -251,15 +246,10 @@ export function parseTerraformVersions(stdout: string): TerraformVersions | unde
     typeof parsed.terraform_version === 'string'
       ? parsed.terraform_version
       : /v(\d+\.\d+\.\d+)/.exec(stdout)?.[1];
-  if (version === undefined || !/^\d+\.\d+\.\d+[\w.+-]{0,40}$/.test(version)) return undefined;
+  if (version === undefined || !/^\d+\.\d+\.\d+[\w.+-]{0,40}$/.test(version)) {
+    throw new TerraformError('not-json', 'terraform version printed no version');
+  }
   return { terraform: version, providers: parsed.provider_selections ?? {} };
-}
-
-/** Runs `terraform version -json`; TerraformError as `terraformStdout` throws it, or "not-json" without a version. */
-export async function terraformVersions(options: TerraformOptions = {}): Promise<TerraformVersions> {
-  const versions = parseTerraformVersions(await terraformStdout(['version', '-json'], options));
-  if (!versions) throw new TerraformError('not-json', 'terraform version printed no version');
-  return versions;
 }
 
 /** One diagnostic of `terraform <command> -json`. */

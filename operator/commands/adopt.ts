@@ -10,6 +10,7 @@ import { stackName } from '../../constructs/m2m-auth-stack';
 import { findSynthesizedStack, outputDirectory } from '../../terraform-check/synthesize';
 import { displayPath } from '../../terraform-check/terraform';
 import {
+  adoptedResources,
   type Adoption,
   checkTakenOver,
   deriveAdoption,
@@ -147,12 +148,7 @@ async function finish(
   maskClientSecrets(context, taken);
   checkTakenOver(deployment, taken, stack);
 
-  const addresses = [
-    deployment.pool,
-    deployment.resourceServer,
-    deployment.domain,
-    ...deployment.clients,
-  ].map((resource) => resource.address);
+  const addresses = adoptedResources(deployment).map((resource) => resource.address);
   const backup = await removeFromOldState(options, addresses, pulled, run);
   const file = path.join(options.projectDir, 'cdktf.json');
   const cdktfJson = readCdktfJson(file);

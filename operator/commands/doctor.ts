@@ -6,7 +6,7 @@
 import { type MirrorFallback, withMirrorFallback } from '../../terraform-check/cli-config';
 import { checkProviderInstallation } from '../../terraform-check/provider-installation';
 import { findTerraform, TERRAFORM_INSTALL_URL, terraformVersions } from '../../terraform-check/terraform';
-import { limitReplies } from '../aws';
+import { awsClientConfig, limitReplies } from '../aws';
 import { describeBytes, TooLargeError } from '../bounded-read';
 import { MAX_READ_BYTES, secondsToMs } from '../limits';
 import { oneLine } from '../untrusted-text';
@@ -156,12 +156,7 @@ async function checkAws(timeoutMs: number): Promise<CheckResult[]> {
     return results;
   }
 
-  const client = new STSClient({
-    region: region ?? 'us-east-1',
-    credentials,
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
-  });
+  const client = new STSClient({ ...awsClientConfig(region ?? 'us-east-1', timeoutMs), credentials });
   // The SDK reads a reply whole, and AWS_ENDPOINT_URL_STS may point anywhere: bound what it reads.
   limitReplies(client.middlewareStack);
   const endpoint = process.env.AWS_ENDPOINT_URL_STS ?? `sts.${region ?? 'us-east-1'}.amazonaws.com`;
