@@ -39,7 +39,7 @@ function setup(): Setup {
   return built;
 }
 
-afterAll(() => built && fs.rmSync(built.project.dir, { recursive: true, force: true }));
+afterAll(() => built?.project.remove());
 
 test.concurrent(
   'reads the token from stdin, the pool and clients from --stack, and prints the claims',
@@ -65,6 +65,35 @@ test.concurrent(
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ iss: ISSUER, client_id: 'client-b', scope: READ });
+  },
+);
+
+test.concurrent(
+  'run in a project whose cdktf.json names another output folder, --stack finds the stack there',
+  async () => {
+    const { key, jwksFile } = setup();
+    const project = createFakeProject({ 'm2m-auth-dev': stackOutputValues() }, { output: 'out/synth' });
+    try {
+      const verify = (stack: string) =>
+        runCli(
+          ['verify', mintAccessToken(key, 'client-a', [READ]), '--stack', stack, '--jwks-file', jwksFile],
+          {
+            cwd: project.dir,
+            path: `${project.binDir}:/usr/bin:/bin`,
+          },
+        );
+      const result = await verify('m2m-auth-dev');
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(result.stdout)).toMatchObject({ iss: ISSUER, client_id: 'client-a' });
+
+      const missing = await verify('m2m-auth-prod');
+      expect(missing.code).toBe(2);
+      expect(errorLine(missing)).toBe(
+        'error: stack m2m-auth-prod is not synthesized in out/synth (found: m2m-auth-dev): check the stack name, or run npx cdktf deploy m2m-auth-prod',
+      );
+    } finally {
+      project.remove();
+    }
   },
 );
 
