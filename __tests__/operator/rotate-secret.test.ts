@@ -312,7 +312,8 @@ describe('start', () => {
     expect(stored.get(ARN)).toHaveLength(1);
   });
 
-  test('keeps asking while Cognito does not yet accept the new secret, then stores it', async () => {
+  /** Cognito, for a moment after adding a secret, refuses it at the token endpoint. */
+  const newSecretsNotYetAccepted = () =>
     cognito.on(AddUserPoolClientSecretCommand).callsFake((input) => {
       const secret = fake.addClientSecret(input.ClientId, new Date(clock));
       fake.notYetAccepted.add(secret.value);
@@ -324,6 +325,9 @@ describe('start', () => {
         },
       };
     });
+
+  test('keeps asking while Cognito does not yet accept the new secret, then stores it', async () => {
+    newSecretsNotYetAccepted();
     const accepting = deps({
       sleep: async (ms) => {
         sleeps.push(ms);
@@ -340,17 +344,7 @@ describe('start', () => {
   });
 
   test('a new secret that never gets a token is deleted again, and Secrets Manager is left alone', async () => {
-    cognito.on(AddUserPoolClientSecretCommand).callsFake((input) => {
-      const secret = fake.addClientSecret(input.ClientId, new Date(clock));
-      fake.notYetAccepted.add(secret.value);
-      return {
-        ClientSecretDescriptor: {
-          ClientSecretId: secret.id,
-          ClientSecretValue: secret.value,
-          ClientSecretCreateDate: secret.created,
-        },
-      };
-    });
+    newSecretsNotYetAccepted();
     const result = await start({ wait: 5 });
 
     const error = refusedWith(result, RotationRefusedError);
