@@ -3,11 +3,11 @@
  * breakdown candidates (--breakdown) take (a) and (c) apart: CLI, npx, type-checking, imports, the
  * TypeScript loader.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { readCdktfJson } from '../terraform-check/synthesize';
+import { runCommand } from '../terraform-check/terraform';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 const BASELINE_DIR = path.join(__dirname, 'baseline');
@@ -30,10 +30,7 @@ export interface Candidate {
 }
 
 /** The app command as cdktf.json has it: the cdktf CLI runs exactly this through a shell. */
-function appCommand(projectDir: string): string {
-  const { app } = JSON.parse(fs.readFileSync(path.join(projectDir, 'cdktf.json'), 'utf8')) as { app: string };
-  return app;
-}
+const appCommand = (projectDir: string) => readCdktfJson(projectDir).app;
 
 /** Quotes a word for the POSIX shell the commands run in. */
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
@@ -56,9 +53,9 @@ const compiled = {
     fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(this.dir, 'node_modules'), 'dir');
     const tsc = path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     // Type errors elsewhere in the project don't stop tsc from emitting; a missing main.js does stop us.
-    await promisify(execFile)(process.execPath, [tsc, '-p', '.', '--noEmit', 'false', '--outDir', this.dir], {
+    await runCommand(process.execPath, [tsc, '-p', '.', '--noEmit', 'false', '--outDir', this.dir], {
       cwd: PROJECT_ROOT,
-    }).catch(() => undefined);
+    });
     if (!fs.existsSync(this.main))
       throw new Error(`tsc did not emit ${this.main}; run npx tsc -p . to see why`);
   },

@@ -2,11 +2,12 @@
  * Runs one command and measures it: wall time, and peak RSS as the max over every node process of the
  * run (reported by rss-probe.js) and, where /usr/bin/time exists, over every waited-for process.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify, stripVTControlCharacters } from 'node:util';
+import { stripVTControlCharacters } from 'node:util';
+import { terraformVersions } from '../terraform-check/terraform';
 
 const PROBE = path.join(__dirname, 'rss-probe.js');
 const GNU_TIME = '/usr/bin/time';
@@ -186,20 +187,10 @@ export async function machineInfo(projectRoot: string) {
     cpuModel: cpus[0]?.model ?? 'unknown',
     totalMemoryMiB: Math.round(os.totalmem() / 2 ** 20),
     node: process.version,
-    terraform: await terraformVersion(projectRoot),
+    terraform: await terraformVersions({ cwd: projectRoot, timeoutMs: 15_000 }).then(
+      (versions) => versions.terraform,
+      () => null,
+    ),
     gnuTime: hasGnuTime,
   };
-}
-
-async function terraformVersion(cwd: string): Promise<string | null> {
-  try {
-    const { stdout } = await promisify(execFile)('terraform', ['version', '-json'], {
-      cwd,
-      timeout: 15_000,
-      env: { ...process.env, CHECKPOINT_DISABLE: '1' },
-    });
-    return (JSON.parse(stdout) as { terraform_version?: string }).terraform_version ?? null;
-  } catch {
-    return null;
-  }
 }

@@ -6,21 +6,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { CANDIDATES, type Candidate, cleanupCandidates, PROJECT_ROOT } from './candidates';
 import { interrupted, machineInfo, measure, type RunResult, type Summary, summarize } from './measure';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const MIB = 1024; // KiB per MiB
-
-interface Options {
-  runs: number;
-  testRuns: number;
-  warmup: number;
-  only?: string[];
-  breakdown: boolean;
-  timeout: number;
-}
 
 /** How one candidate fared: its timed runs, or why it has none. */
 interface Outcome {
@@ -39,7 +30,7 @@ function positiveInt(min: number) {
   };
 }
 
-function parseOptions(argv: string[]): Options {
+function parseOptions(argv: string[]) {
   const program = new Command('npm run bench --')
     .description('Time synth, the app alone, the template baseline and the tests; see bench/README.md.')
     .option('--runs <n>', 'timed runs of each synth candidate (and breakdown)', positiveInt(1))
@@ -62,7 +53,7 @@ function parseOptions(argv: string[]): Options {
       new Option('--timeout <seconds>', 'kill a run after this long').argParser(positiveInt(1)).default(300),
     )
     .parse(argv, { from: 'user' });
-  const o = program.opts<Partial<Options> & { quick: boolean; breakdown: boolean; timeout: number }>();
+  const o = program.opts();
   return {
     runs: o.runs ?? (o.quick ? 2 : 5),
     testRuns: o.testRuns ?? (o.quick ? 1 : 2),
@@ -72,6 +63,8 @@ function parseOptions(argv: string[]): Options {
     timeout: o.timeout,
   };
 }
+
+type Options = ReturnType<typeof parseOptions>;
 
 function selectCandidates(options: Options): Candidate[] {
   if (!options.only) return CANDIDATES.filter((c) => c.kind !== 'breakdown' || options.breakdown);
@@ -246,24 +239,21 @@ function buildReport(outcomes: Outcome[], summaries: Map<string, Summary | null>
     measured: value === null ? 'not measured' : shown,
   });
   const app = summary('app');
-  const unit = summary('test-unit');
-  const terraform = summary('test-terraform');
+  const medianCheck = (name: string, id: string, limitSeconds: number) => {
+    const s = summary(id);
+    return check(name, s && s.medianMs / 1000, limitSeconds, s ? seconds(s.medianMs) : '');
+  };
   const targets: Target[] = [
     check('a/c <= 0.30', ratios.aOverC, 0.3, fmtRatio(ratios.aOverC)),
-    check('(b) median <= 0.50 s', app && app.medianMs / 1000, 0.5, app ? seconds(app.medianMs) : ''),
+    medianCheck('(b) median <= 0.50 s', 'app', 0.5),
     check(
       '(b) peak RSS <= 120 MiB',
       app && (app.peakNodeRssKiB ?? 0) / MIB,
       120,
       mib(app?.peakNodeRssKiB ?? null),
     ),
-    check('unit tests median <= 15 s', unit && unit.medianMs / 1000, 15, unit ? seconds(unit.medianMs) : ''),
-    check(
-      'terraform checks median <= 30 s',
-      terraform && terraform.medianMs / 1000,
-      30,
-      terraform ? seconds(terraform.medianMs) : '',
-    ),
+    medianCheck('unit tests median <= 15 s', 'test-unit', 15),
+    medianCheck('terraform checks median <= 30 s', 'test-terraform', 30),
   ];
   lines.push('targets:');
   const nameWidth = Math.max(...targets.map((t) => t.name.length));

@@ -4,12 +4,12 @@
  *   npm run emulator               start it in the foreground; prints the variables that point AWS tools at it
  *   npm run emulator -- demo       deploy m2m-auth-dev to it from a scratch copy, show what was made, destroy it
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from '@commander-js/extra-typings';
 import { type MirrorFallback, withMirrorFallback } from '../terraform-check/cli-config';
+import { runAttached } from '../terraform-check/terraform';
 import { type Emulator, startEmulator } from './emulator';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
@@ -35,8 +35,8 @@ function port(value: string): number {
   return parsed;
 }
 
-async function start(options: { port: number }): Promise<void> {
-  const emulator = await startEmulator({ port: options.port });
+async function start(port: number): Promise<void> {
+  const emulator = await startEmulator({ port });
   const exports = Object.entries(emulator.env)
     .filter(([, value]) => value !== '')
     .map(([key, value]) => `export ${key}=${value}`);
@@ -56,14 +56,14 @@ function step(text: string): void {
   process.stdout.write(`\n▶ ${text}\n`);
 }
 
-function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`)),
-    );
-  });
+async function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const code = await runAttached(command, args, { cwd, env });
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}`);
 }
 
 /** Deploys, shows and destroys m2m-auth-dev in a scratch copy of the project, against a fresh emulator. */
@@ -162,7 +162,7 @@ program
   .command('start', { isDefault: true })
   .description('start the emulator in the foreground and print the variables that point AWS tools at it')
   .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', port, 4566)
-  .action(start);
+  .action(({ port }) => start(port));
 program
   .command('demo')
   .description(

@@ -179,7 +179,7 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): ResourceServerOp
   const missing = ['M2M_USER_POOL_ID', 'M2M_CLIENT_ID'].filter((name) => !env[name]);
   if (missing.length > 0) {
     throw new Error(
-      `missing ${missing.join(', ')}: export them from the stack outputs user_pool_id and client_ids (terraform output in cdktf.out/stacks/<stack>)`,
+      `missing ${missing.join(', ')}: export them from the stack outputs user_pool_id and client_ids (terraform output in the stack's synthesized folder)`,
     );
   }
   return {

@@ -540,6 +540,11 @@ function tagChange(pool: StateResource, planned: Record<string, string>): TagCha
   return { removed, added, changed };
 }
 
+/** The resources adopt takes over: the pool, its resource server, its domain and its clients. */
+export function adoptedResources(deployment: OldDeployment): StateResource[] {
+  return [deployment.pool, deployment.resourceServer, deployment.domain, ...deployment.clients];
+}
+
 /**
  * Checks that the new state holds every resource of the old deployment with the same ID; throws
  * naming what it lacks.
@@ -549,12 +554,7 @@ export function checkTakenOver(
   newResources: readonly StateResource[],
   stack: string,
 ): void {
-  const missing = [
-    deployment.pool,
-    deployment.resourceServer,
-    deployment.domain,
-    ...deployment.clients,
-  ].filter(
+  const missing = adoptedResources(deployment).filter(
     (old) =>
       !newResources.some((resource) => resource.type === old.type && resource.values.id === old.values.id),
   );

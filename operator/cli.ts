@@ -2,10 +2,16 @@
  * The operator CLI, `m2m`: token, verify, rotate-secret, doctor, adopt, drift. This file is the whole command-line surface; each
  * command's work lives in commands/ and is loaded only when that command runs, so --help stays fast.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import {
+  Command,
+  CommanderError,
+  type CommandUnknownOpts,
+  InvalidArgumentError,
+  Option,
+  type OptionValues,
+} from '@commander-js/extra-typings';
 import { version } from '../package.json';
-import type { AdoptCommandOptions } from './commands/adopt';
-import type { CommandContext } from './commands/command-context';
+import { createCommandContext } from './commands/command-context';
 import {
   AccessTokenRejectedError,
   AdoptionRefusedError,
@@ -75,27 +81,20 @@ function exitCodeFor(error: unknown): number {
   return EXIT_CODES.failure;
 }
 
-/** A time limit in seconds, within what the timers can count (see MAX_TIMEOUT_MS). */
-function timeoutSeconds(value: string): number {
+/** A number of seconds from `minMs` up to the longest time limit the timers can count (see MAX_TIMEOUT_MS). */
+const secondsFrom = (minMs: number) => (value: string) => {
   const seconds = value.trim() === '' ? NaN : Number(value);
   const ms = secondsToMs(seconds);
-  if (!(ms >= MIN_TIMEOUT_MS && ms <= MAX_TIMEOUT_MS)) {
+  if (!(ms >= minMs && ms <= MAX_TIMEOUT_MS)) {
     throw new InvalidArgumentError(
-      `must be a number of seconds from ${MIN_TIMEOUT_MS / 1000} to ${MAX_TIMEOUT_MS / 1000}`,
+      `must be a number of seconds from ${minMs / 1000} to ${MAX_TIMEOUT_MS / 1000}`,
     );
   }
   return seconds;
-}
-
-/** How long start keeps trying a new secret: 0 (one try) up to the longest timeout. */
-function waitSeconds(value: string): number {
-  const seconds = value.trim() === '' ? NaN : Number(value);
-  const ms = secondsToMs(seconds);
-  if (!(ms >= 0 && ms <= MAX_TIMEOUT_MS)) {
-    throw new InvalidArgumentError(`must be a number of seconds from 0 to ${MAX_TIMEOUT_MS / 1000}`);
-  }
-  return seconds;
-}
+};
+const timeoutSeconds = secondsFrom(MIN_TIMEOUT_MS);
+/** How long start keeps trying a new secret: 0 is one try. */
+const waitSeconds = secondsFrom(0);
 
 /** A grace period, "<whole number><s|m|h|d>", as milliseconds within ROTATION_GRACE_MS. */
 function graceDuration(value: string): number {
@@ -108,15 +107,15 @@ function graceDuration(value: string): number {
   return ms;
 }
 
-/** Scopes, space-separated as OAuth separates them, or repeated. */
-function collectScopes(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(/\s+/).filter(Boolean)];
-}
-
-/** Client IDs, space- or comma-separated, or repeated. */
-function collectIds(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
-}
+/** Values separated as `separator` says, or repeated: scopes space-separated as OAuth has them, IDs also by commas. */
+const collect =
+  (separator: RegExp) =>
+  (value: string, previous: string[] = []): string[] => [
+    ...previous,
+    ...value.split(separator).filter(Boolean),
+  ];
+const collectScopes = collect(/\s+/);
+const collectIds = collect(/[\s,]+/);
 
 const stackOption = () =>
   new Option(
@@ -124,59 +123,21 @@ const stackOption = () =>
     "read the values from this deployed stack's Terraform outputs, e.g. m2m-auth-dev",
   );
 const clientOption = (description: string) => new Option('--client <name>', `with --stack: ${description}`);
+const timeoutOption = (description: string, seconds: number) =>
+  new Option('--timeout <seconds>', description).argParser(timeoutSeconds).default(seconds);
 const projectDirOption = () =>
-  new Option('--project-dir <dir>', 'the project root, which holds cdktf.out').default('.');
+  new Option(
+    '--project-dir <dir>',
+    'the project root, which holds cdktf.json and what it synthesizes',
+  ).default('.');
 
-function buildProgram(redactor: SecretRedactor): Command {
-  const program = new Command('m2m')
-    .description('Operator tools for the Cognito machine-to-machine (OAuth 2.0 client credentials) setup.')
-    .version(version)
-    .addOption(new Option('--debug', 'print the stack trace of an error').env('M2M_DEBUG'))
-    // Usage errors exit 2 (see EXIT_CODES); commander has already printed the message.
-    .exitOverride()
-    // Set before the subcommands are added, which inherit it; an argument may hold anything.
-    .configureOutput({
-      writeOut: (text) => process.stdout.write(sanitizeForTerminal(text, { multiline: true })),
-      writeErr: (text) => process.stderr.write(sanitizeForTerminal(text, { multiline: true })),
-    })
-    .addHelpText(
-      'after',
-      `
-Exit codes: 0 ok, 1 failure, 2 usage or missing input, 3 refused (token request or token rejected,
-AWS denied a call, a rotation step's precondition does not hold, a deployment adopt will not take
-over), 4 unavailable (token endpoint, signing keys or AWS unreachable, timed out, or a bad reply),
-5 drift.
+// Each command's options, defined once below: the commands' modules take their types from here.
+type OptionsOf<Definition extends (parent: CommandUnknownOpts) => { opts(): OptionValues }> = ReturnType<
+  ReturnType<Definition>['opts']
+>;
 
-Examples:
-  TOKEN=$(m2m token --stack m2m-auth-dev)
-  read-secret | m2m token --client-secret-stdin --token-endpoint <url> --client-id <id>
-  m2m token --stack m2m-auth-dev --scope m2m-client/read | m2m verify - --stack m2m-auth-dev
-  m2m rotate-secret start --stack m2m-auth-dev
-  m2m doctor
-  m2m adopt --from-dir ../m2m-cognito
-  m2m drift --stack m2m-auth-dev`,
-    );
-
-  const context = <Options extends object>(command: Command): CommandContext<Options> => {
-    const options = command.opts() as Options;
-    const fromEnvironment = new Set(
-      (Object.keys(options) as (keyof Options & string)[]).filter(
-        (key) => command.getOptionValueSource(key) === 'env',
-      ),
-    );
-    return {
-      options,
-      fromEnvironment,
-      redactor,
-      // All data passes here: nothing a server or token put in it can drive the terminal.
-      print: (text) => process.stdout.write(redactor.redact(sanitizeForTerminal(text, { multiline: true }))),
-      printSecretData: (text) => process.stdout.write(sanitizeForTerminal(text, { multiline: true })),
-      note: (text) => process.stderr.write(redactor.redact(sanitizeForTerminal(text, { multiline: true }))),
-      stdoutIsTerminal: process.stdout.isTTY === true,
-    };
-  };
-
-  program
+const tokenCommand = (parent: CommandUnknownOpts) =>
+  parent
     .command('token')
     .description(
       'Get an access token with the client-credentials grant and print it. Values come from the options, ' +
@@ -210,18 +171,12 @@ Examples:
     .addOption(stackOption())
     .addOption(clientOption("the client to use, by name (default: the stack's first client)"))
     .addOption(projectDirOption())
-    .addOption(
-      new Option('--timeout <seconds>', 'how long to wait for the token endpoint')
-        .argParser(timeoutSeconds)
-        .default(10),
-    )
-    .option('--json', 'print the whole token response (access_token, expires_in, token_type) as JSON')
-    .action(async (_options, command: Command) => {
-      const { runTokenCommand } = await import('./commands/token');
-      await runTokenCommand(context(command));
-    });
+    .addOption(timeoutOption('how long to wait for the token endpoint', 10))
+    .option('--json', 'print the whole token response (access_token, expires_in, token_type) as JSON');
+export type TokenOptions = OptionsOf<typeof tokenCommand>;
 
-  program
+const verifyCommand = (parent: CommandUnknownOpts) =>
+  parent
     .command('verify')
     .description(
       'Verify a Cognito access token (signature, expiry, issuer, client, scopes) and print its claims as JSON.',
@@ -248,47 +203,22 @@ Examples:
     .addOption(stackOption())
     .addOption(clientOption("accept only this client's tokens (default: every client of the stack)"))
     .addOption(projectDirOption())
-    .addOption(
-      new Option('--timeout <seconds>', 'how long to wait for the signing keys')
-        .argParser(timeoutSeconds)
-        .default(5),
-    )
-    .action(async (token: string | undefined, _options, command: Command) => {
-      const { runVerifyCommand } = await import('./commands/verify');
-      await runVerifyCommand(token, context(command));
-    });
+    .addOption(timeoutOption('how long to wait for the signing keys', 5));
+export type VerifyOptions = OptionsOf<typeof verifyCommand>;
 
-  const rotateSecret = program
-    .command('rotate-secret')
-    .description(
-      "Rotate an app client's secret without downtime: start adds a second secret, finish deletes the old one once callers use the new one, status shows where things stand.",
-    )
-    .addHelpText(
-      'after',
-      `
-Run from the project root after a deploy: the stack's outputs name the user pool, the client and its
-Secrets Manager secret. AWS credentials and region come from the AWS SDK's usual chain
-(AWS_PROFILE, ...; AWS_ENDPOINT_URL is honoured); the region is the user pool's.
+/** What start, finish and status share. */
+const rotationCommand = (parent: CommandUnknownOpts, name: string, description: string) =>
+  parent
+    .command(name)
+    .description(description)
+    .addOption(stackOption().makeOptionMandatory())
+    .addOption(clientOption("the client whose secret to rotate, by name (default: the stack's first client)"))
+    .addOption(projectDirOption())
+    .addOption(timeoutOption('how long each AWS call and token request may take', 10));
 
-  m2m rotate-secret start --stack m2m-auth-dev --client reporting
-  m2m rotate-secret status --stack m2m-auth-dev --client reporting
-  m2m rotate-secret finish --stack m2m-auth-dev --client reporting --grace 24h`,
-    );
-  const rotationCommand = (name: string, description: string) =>
-    rotateSecret
-      .command(name)
-      .description(description)
-      .addOption(stackOption().makeOptionMandatory())
-      .addOption(
-        clientOption("the client whose secret to rotate, by name (default: the stack's first client)"),
-      )
-      .addOption(projectDirOption())
-      .addOption(
-        new Option('--timeout <seconds>', 'how long each AWS call and token request may take')
-          .argParser(timeoutSeconds)
-          .default(10),
-      );
+const rotateStartCommand = (parent: CommandUnknownOpts) =>
   rotationCommand(
+    parent,
     'start',
     "Add a second secret, prove it gets a token, and store it in the client's Secrets Manager secret; without one, --json hands it over on stdout (never to a terminal). The secret is never printed otherwise.",
   )
@@ -309,12 +239,12 @@ Secrets Manager secret. AWS credentials and region come from the AWS SDK's usual
     .option(
       '--json',
       'print the result as JSON on stdout; with the secret only where the stack keeps no Secrets Manager secret',
-    )
-    .action(async (_options, command: Command) => {
-      const { runRotateStartCommand } = await import('./commands/rotate-secret');
-      await runRotateStartCommand(context(command));
-    });
+    );
+export type RotateStartOptions = OptionsOf<typeof rotateStartCommand>;
+
+const rotateFinishCommand = (parent: CommandUnknownOpts) =>
   rotationCommand(
+    parent,
     'finish',
     'Delete the old secret once callers use the new one: after --grace since start, or at once with --yes. Refuses while there is one secret, and to delete the secret Secrets Manager holds.',
   )
@@ -330,41 +260,28 @@ Secrets Manager secret. AWS credentials and region come from the AWS SDK's usual
         "where to prove the secret Secrets Manager holds before deleting the other (default: the stack's token_endpoint)",
       ),
     )
-    .option('--json', 'print the deleted and the kept secret as JSON on stdout')
-    .action(async (_options, command: Command) => {
-      const { runRotateFinishCommand } = await import('./commands/rotate-secret');
-      await runRotateFinishCommand(context(command));
-    });
+    .option('--json', 'print the deleted and the kept secret as JSON on stdout');
+export type RotateFinishOptions = OptionsOf<typeof rotateFinishCommand>;
+
+const rotateStatusCommand = (parent: CommandUnknownOpts) =>
   rotationCommand(
+    parent,
     'status',
     "List the client's secrets (IDs and creation dates, never values) and which one its Secrets Manager secret holds.",
-  )
-    .option('--json', 'print it as JSON')
-    .action(async (_options, command: Command) => {
-      const { runRotateStatusCommand } = await import('./commands/rotate-secret');
-      await runRotateStatusCommand(context(command));
-    });
+  ).option('--json', 'print it as JSON');
+export type RotateStatusOptions = OptionsOf<typeof rotateStatusCommand>;
 
-  program
+const doctorCommand = (parent: CommandUnknownOpts) =>
+  parent
     .command('doctor')
     .description(
       'Check the machine is ready to deploy: Node.js, Terraform, AWS region and credentials. Exits 1 when a required check fails.',
     )
-    .addOption(
-      new Option('--timeout <seconds>', 'how long each AWS step may take')
-        .argParser(timeoutSeconds)
-        .default(4),
-    )
-    .action(async (_options, command: Command) => {
-      const { runDoctorCommand } = await import('./commands/doctor');
-      const failed = await runDoctorCommand(context(command));
-      if (failed > 0) {
-        process.stderr.write(`error: ${failed} required check${failed > 1 ? 's' : ''} failed\n`);
-        process.exitCode = EXIT_CODES.failure;
-      }
-    });
+    .addOption(timeoutOption('how long each AWS step may take', 4));
+export type DoctorOptions = OptionsOf<typeof doctorCommand>;
 
-  program
+const adoptCommand = (parent: CommandUnknownOpts) =>
+  parent
     .command('adopt')
     .description(
       'Take over a deployment of the original main.tf without recreating anything: write the settings and ' +
@@ -388,23 +305,11 @@ Secrets Manager secret. AWS credentials and region come from the AWS SDK's usual
       'after the deploy: remove the resources from the old state (backed up first) and the imports from cdktf.json',
     )
     .addOption(new Option('--project-dir <dir>', "this project's root, which holds cdktf.json").default('.'))
-    .addOption(
-      new Option('--timeout <seconds>', 'how long each terraform command may take')
-        .argParser(timeoutSeconds)
-        .default(120),
-    )
-    .action(async (options: AdoptCommandOptions, command: Command) => {
-      // Checked before the command's module, which loads cdktf, is.
-      if (options.fromState === undefined && options.fromDir === undefined) {
-        throw new InputError(
-          'adopt needs the old deployment: pass --from-state <terraform.tfstate> or --from-dir <folder of the old main.tf>',
-        );
-      }
-      const { runAdoptCommand } = await import('./commands/adopt');
-      await runAdoptCommand(context(command));
-    });
+    .addOption(timeoutOption('how long each terraform command may take', 120));
+export type AdoptOptions = OptionsOf<typeof adoptCommand>;
 
-  program
+const driftCommand = (parent: CommandUnknownOpts) =>
+  parent
     .command('drift')
     .description(
       "Check a deployed stack for drift: terraform plan -detailed-exitcode in its synthesized folder. Names each resource that no longer matches the configuration, and exits 5 when any doesn't.",
@@ -419,11 +324,109 @@ Secrets Manager secret. AWS credentials and region come from the AWS SDK's usual
         'GITHUB_STEP_SUMMARY',
       ),
     )
-    .option('--lock', 'take the state lock while planning (the read-only CI role may not)', false)
-    .action(async (_options, command: Command) => {
-      const { runDriftCommand } = await import('./commands/drift');
-      if ((await runDriftCommand(context(command))) > 0) process.exitCode = EXIT_CODES.drift;
-    });
+    .option('--lock', 'take the state lock while planning (the read-only CI role may not)', false);
+export type DriftOptions = OptionsOf<typeof driftCommand>;
+
+function buildProgram(redactor: SecretRedactor) {
+  const program = new Command('m2m')
+    .description('Operator tools for the Cognito machine-to-machine (OAuth 2.0 client credentials) setup.')
+    .version(version)
+    .addOption(new Option('--debug', 'print the stack trace of an error').env('M2M_DEBUG'))
+    // Usage errors exit 2 (see EXIT_CODES); commander has already printed the message.
+    .exitOverride()
+    // Set before the subcommands are added, which inherit it; an argument may hold anything.
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(sanitizeForTerminal(text, { multiline: true })),
+      writeErr: (text) => process.stderr.write(sanitizeForTerminal(text, { multiline: true })),
+    })
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok, 1 failure, 2 usage or missing input, 3 refused (token request or token rejected,
+AWS denied a call, a rotation step's precondition does not hold, a deployment adopt will not take
+over), 4 unavailable (token endpoint, signing keys or AWS unreachable, timed out, or a bad reply),
+5 drift.
+
+Examples:
+  TOKEN=$(m2m token --stack m2m-auth-dev)
+  read-secret | m2m token --client-secret-stdin --token-endpoint <url> --client-id <id>
+  m2m token --stack m2m-auth-dev --scope m2m-client/read | m2m verify - --stack m2m-auth-dev
+  m2m rotate-secret start --stack m2m-auth-dev
+  m2m doctor
+  m2m adopt --from-dir ../m2m-cognito
+  m2m drift --stack m2m-auth-dev`,
+    );
+
+  /** The context of a command's run, with the options whose value came from the environment. */
+  const context = <Options extends OptionValues>(options: Options, command: CommandUnknownOpts) => {
+    const fromEnvironment = new Set<keyof Options>();
+    for (const key in options) if (command.getOptionValueSource(key) === 'env') fromEnvironment.add(key);
+    return createCommandContext(options, fromEnvironment, redactor);
+  };
+
+  tokenCommand(program).action(async (options, command) => {
+    const { runTokenCommand } = await import('./commands/token');
+    await runTokenCommand(context(options, command));
+  });
+
+  verifyCommand(program).action(async (token, options, command) => {
+    const { runVerifyCommand } = await import('./commands/verify');
+    await runVerifyCommand(token, context(options, command));
+  });
+
+  const rotateSecret = program
+    .command('rotate-secret')
+    .description(
+      "Rotate an app client's secret without downtime: start adds a second secret, finish deletes the old one once callers use the new one, status shows where things stand.",
+    )
+    .addHelpText(
+      'after',
+      `
+Run from the project root after a deploy: the stack's outputs name the user pool, the client and its
+Secrets Manager secret. AWS credentials and region come from the AWS SDK's usual chain
+(AWS_PROFILE, ...; AWS_ENDPOINT_URL is honoured); the region is the user pool's.
+
+  m2m rotate-secret start --stack m2m-auth-dev --client reporting
+  m2m rotate-secret status --stack m2m-auth-dev --client reporting
+  m2m rotate-secret finish --stack m2m-auth-dev --client reporting --grace 24h`,
+    );
+  rotateStartCommand(rotateSecret).action(async (options, command) => {
+    const { runRotateStartCommand } = await import('./commands/rotate-secret');
+    await runRotateStartCommand(context(options, command));
+  });
+  rotateFinishCommand(rotateSecret).action(async (options, command) => {
+    const { runRotateFinishCommand } = await import('./commands/rotate-secret');
+    await runRotateFinishCommand(context(options, command));
+  });
+  rotateStatusCommand(rotateSecret).action(async (options, command) => {
+    const { runRotateStatusCommand } = await import('./commands/rotate-secret');
+    await runRotateStatusCommand(context(options, command));
+  });
+
+  doctorCommand(program).action(async (options, command) => {
+    const { runDoctorCommand } = await import('./commands/doctor');
+    const failed = await runDoctorCommand(context(options, command));
+    if (failed > 0) {
+      process.stderr.write(`error: ${failed} required check${failed > 1 ? 's' : ''} failed\n`);
+      process.exitCode = EXIT_CODES.failure;
+    }
+  });
+
+  adoptCommand(program).action(async (options, command) => {
+    // Checked before the command's module, which loads cdktf, is.
+    if (options.fromState === undefined && options.fromDir === undefined) {
+      throw new InputError(
+        'adopt needs the old deployment: pass --from-state <terraform.tfstate> or --from-dir <folder of the old main.tf>',
+      );
+    }
+    const { runAdoptCommand } = await import('./commands/adopt');
+    await runAdoptCommand(context(options, command));
+  });
+
+  driftCommand(program).action(async (options, command) => {
+    const { runDriftCommand } = await import('./commands/drift');
+    if ((await runDriftCommand(context(options, command))) > 0) process.exitCode = EXIT_CODES.drift;
+  });
 
   return program;
 }

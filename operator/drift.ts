@@ -7,9 +7,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCommand } from '../terraform-check/terraform';
+import { findSynthesizedStack } from '../terraform-check/synthesize';
+import { runTerraform, terraformError, terraformJson, terraformStdout } from '../terraform-check/terraform';
 import { InputError } from './errors';
-import { stackDirectory } from './stack-outputs';
+import { oneLine } from './untrusted-text';
 
 /** One resource change as `terraform show -json` prints it. */
 interface JsonChange {
@@ -130,55 +131,42 @@ export interface DriftCheck {
  * Terraform fails, each with Terraform's first error in one line.
  */
 export async function checkDrift(stackName: string, options: DriftCheckOptions = {}): Promise<DriftCheck> {
-  const dir = stackDirectory(stackName, options.projectDir);
-  if (!/^[\w.-]+$/.test(stackName) || !fs.existsSync(path.join(dir, 'cdk.tf.json'))) {
-    throw new InputError(
-      `stack ${stackName} is not synthesized in ${path.relative(process.cwd(), dir) || '.'}: run npm run synth first, and name a stack such as m2m-auth-dev`,
-    );
-  }
+  const dir = findSynthesizedStack(
+    options.projectDir ?? process.cwd(),
+    stackName,
+    (cause) =>
+      new InputError(`${oneLine(cause)}: run npm run synth first, and name a stack such as m2m-auth-dev`),
+  );
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-drift-'));
   try {
     // Terraform's CLI configuration (TF_CLI_CONFIG_FILE) says where the provider comes from, a mirror included.
-    const env = {
-      ...(options.env ?? process.env),
-      CHECKPOINT_DISABLE: '1',
-      TF_IN_AUTOMATION: '1',
-      TF_INPUT: '0',
+    const run = {
+      cwd: dir,
+      terraform: options.terraform,
+      env: { ...(options.env ?? process.env), TF_INPUT: '0' },
     };
-    const terraform = (args: string[]) =>
-      runCommand(options.terraform ?? 'terraform', args, { cwd: dir, env });
-    const init = await terraform(['init', '-input=false', '-no-color']);
-    if (init.code !== 0)
-      throw new Error(`terraform init failed for ${stackName}: ${firstError(init.stderr)}`);
+    await terraformStdout(['init', '-input=false', '-no-color'], run);
     const planFile = path.join(scratch, 'drift.tfplan');
-    const plan = await terraform([
-      'plan',
-      '-detailed-exitcode',
-      '-input=false',
-      '-no-color',
-      `-lock=${options.lock === true}`,
-      `-out=${planFile}`,
-    ]);
+    const plan = await runTerraform(
+      [
+        'plan',
+        '-detailed-exitcode',
+        '-input=false',
+        '-no-color',
+        `-lock=${options.lock === true}`,
+        `-out=${planFile}`,
+      ],
+      run,
+    );
     if (plan.code === 0) return { stackName, drifted: [] };
     if (plan.code !== 2)
-      throw new Error(`terraform plan failed for ${stackName}: ${firstError(plan.stderr)}`);
-    const shown = await terraform(['show', '-json', planFile]);
-    if (shown.code !== 0)
-      throw new Error(`terraform show failed for ${stackName}: ${firstError(shown.stderr)}`);
+      throw new Error(`terraform plan failed for ${stackName}: ${terraformError(plan.stderr)}`);
     // Changes to outputs alone also exit 2; they are not drift of anything in AWS.
-    return { stackName, drifted: findDrift(JSON.parse(shown.stdout) as DriftPlanJson) };
+    return {
+      stackName,
+      drifted: findDrift(await terraformJson<DriftPlanJson>(['show', '-json', planFile], run)),
+    };
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-/** The first "Error: ..." of Terraform's output and the line after it, without the box drawing. */
-function firstError(output: string): string {
-  const lines = output
-    .split('\n')
-    .map((line) => line.replace(/^[\s│╷╵]+/, '').trim())
-    .filter(Boolean);
-  const at = lines.findIndex((line) => line.startsWith('Error:'));
-  if (at < 0) return lines[0] ?? 'no message';
-  return [lines[at].replace(/^Error:\s*/, ''), lines[at + 1]].filter(Boolean).join(': ').slice(0, 300);
 }

@@ -23,7 +23,6 @@ export {
   selectStackClient,
   type StackClient,
   type StackOutputs,
-  stackDirectory,
 } from './stack-outputs';
 export {
   type CredentialsDocument,

@@ -2,12 +2,10 @@
  * Reads a deployed stack's Terraform outputs (token endpoint, clients, user pool) by running
  * `terraform output -json` in the folder cdktf synthesized the stack into.
  */
-import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { z } from 'zod';
 import { stackOutputValuesSchema } from '../constructs/m2m-auth-outputs';
-import { displayPath, terraformError } from '../terraform-check/terraform';
+import { findSynthesizedStack } from '../terraform-check/synthesize';
+import { TERRAFORM_INSTALL_URL, TerraformError, terraformJson } from '../terraform-check/terraform';
 import { StackOutputsError } from './errors';
 import { checkTimeoutMs } from './limits';
 import { oneLine } from './untrusted-text';
@@ -52,7 +50,7 @@ export interface StackClient {
 
 export interface ReadStackOutputsOptions {
   /**
-   * The project root, which holds cdktf.out.
+   * The project root, which holds cdktf.json; the stack is found through its output folder.
    * @default the current directory
    */
   readonly projectDir?: string;
@@ -72,15 +70,13 @@ export interface ReadStackOutputsOptions {
 /** How long terraform output may take unless told otherwise. */
 const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** The most `terraform output -json` may print: outputs of a few clients are a few kB. */
+const MAX_OUTPUT_CHARS = 16 * 1024 * 1024;
+
 const terraformOutputSchema = z.record(z.string(), z.object({ value: z.unknown() }));
 
-/** Where cdktf synthesizes a stack, relative to the project root. */
-export function stackDirectory(stackName: string, projectDir = process.cwd()): string {
-  return path.join(projectDir, 'cdktf.out', 'stacks', stackName);
-}
-
 /**
- * Runs `terraform output -json` in the stack's folder under cdktf.out/stacks and returns the outputs.
+ * Runs `terraform output -json` in the stack's synthesized folder and returns the outputs.
  * Throws StackOutputsError, with the fix in its message, when the stack is not synthesized or not
  * deployed, or Terraform is missing or fails.
  */
@@ -94,12 +90,23 @@ export async function readStackOutputs(
       `stack name "${stackName}" is invalid: use the name cdktf shows, e.g. m2m-auth-dev`,
     );
   }
-  checkTimeoutMs('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const projectDir = options.projectDir ?? process.cwd();
-  const directory = stackDirectory(stackName, projectDir);
-  if (!fs.existsSync(directory)) throw notSynthesized(stackName, projectDir);
-  const stdout = await runTerraformOutput(stackName, directory, options);
-  return parseStackOutputs(stackName, parseJson(stackName, stdout));
+  const timeoutMs = checkTimeoutMs('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const directory = findSynthesizedStack(options.projectDir ?? process.cwd(), stackName, (cause, found) => {
+    const fix =
+      found.length === 0
+        ? `run npx cdktf deploy ${stackName} first, from the project root`
+        : `check the stack name, or run npx cdktf deploy ${stackName}`;
+    return new StackOutputsError('not-synthesized', `${oneLine(cause)}: ${fix}`);
+  });
+  const document = await terraformJson(['output', '-json', '-no-color'], {
+    cwd: directory,
+    terraform: options.terraform,
+    timeoutMs,
+    maxOutputChars: MAX_OUTPUT_CHARS,
+  }).catch((error: unknown) => {
+    throw error instanceof TerraformError ? terraformProblem(error, stackName) : error;
+  });
+  return parseStackOutputs(stackName, document);
 }
 
 /**
@@ -189,77 +196,21 @@ function ownValue<T>(map: Readonly<Partial<Record<string, T>>>, key: string): T 
   return Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
-function notSynthesized(stackName: string, projectDir: string): StackOutputsError {
-  const stacksDir = path.dirname(stackDirectory(stackName, projectDir));
-  const shown = displayPath(stacksDir);
-  const found = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).sort() : [];
-  if (found.length === 0) {
-    return new StackOutputsError(
-      'not-synthesized',
-      `stack ${stackName} is not in ${shown}: run npx cdktf deploy ${stackName} first, from the project root`,
-    );
-  }
-  return new StackOutputsError(
-    'not-synthesized',
-    `stack ${stackName} is not in ${shown} (found: ${oneLine(found.join(', '))}): check the stack name, or run npx cdktf deploy ${stackName}`,
-  );
-}
-
-function runTerraformOutput(
-  stackName: string,
-  directory: string,
-  options: ReadStackOutputsOptions,
-): Promise<string> {
-  const terraform = options.terraform ?? 'terraform';
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return new Promise((resolve, reject) => {
-    execFile(
-      terraform,
-      ['output', '-json', '-no-color'],
-      {
-        cwd: directory,
-        timeout: timeoutMs,
-        maxBuffer: 16 * 1024 * 1024,
-        // No update check: it would reach out to the internet on every call.
-        env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
-      },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const shown = displayPath(directory);
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-          return reject(
-            new StackOutputsError(
-              'terraform-missing',
-              `${terraform} not found on PATH, and it is needed to read stack outputs: install Terraform (https://developer.hashicorp.com/terraform/install)`,
-            ),
-          );
-        }
-        if (error.killed) {
-          return reject(
-            new StackOutputsError(
-              'terraform-failed',
-              `terraform output in ${shown} did not finish within ${timeoutMs / 1000} s: check the state backend is reachable`,
-            ),
-          );
-        }
-        reject(
-          new StackOutputsError(
-            'terraform-failed',
-            `terraform output failed in ${shown} (${terraformError(stderr)}): run npx cdktf deploy ${stackName} first, or terraform init there if the stack was deployed elsewhere`,
-          ),
-        );
-      },
-    );
-  });
-}
-
-function parseJson(stackName: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new StackOutputsError(
-      'unexpected-outputs',
-      `terraform output -json for stack ${stackName} did not print JSON: check the Terraform version (1.x)`,
-    );
-  }
+/** What Terraform's failure means for reading the outputs, and what to do. */
+function terraformProblem(error: TerraformError, stackName: string): StackOutputsError {
+  const deploy = `npx cdktf deploy ${stackName}`;
+  const [problem, fix] = (
+    {
+      'cannot-run': ['terraform-missing', `install Terraform (${TERRAFORM_INSTALL_URL})`],
+      'not-json': ['unexpected-outputs', 'check the Terraform version (1.x)'],
+      overflowed: ['unexpected-outputs', `redeploy the stack with this project (${deploy})`],
+      'timed-out': ['terraform-failed', 'check the state backend is reachable'],
+      failed: [
+        'terraform-failed',
+        `run ${deploy} first, or terraform init there if the stack was deployed elsewhere`,
+      ],
+    } as const
+  )[error.problem];
+  const needed = error.problem === 'cannot-run' ? ', and it is needed to read stack outputs' : '';
+  return new StackOutputsError(problem, `${error.message}${needed}: ${fix}`);
 }

@@ -5,7 +5,12 @@
  * checked before they reach a command line, and nothing of it is printed unless asked for.
  */
 import * as fs from 'node:fs';
-import { runCommand, terraformError } from '../terraform-check/terraform';
+import {
+  TERRAFORM_INSTALL_URL,
+  TerraformError,
+  type TerraformOptions,
+  terraformStdout,
+} from '../terraform-check/terraform';
 import { InputError } from './errors';
 
 /**
@@ -25,12 +30,8 @@ export interface StateResource {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
-export interface TerraformRunOptions {
-  /** The environment Terraform runs with (credentials, CLI configuration). @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
-  /** @default 120000 */
-  readonly timeoutMs?: number;
-}
+/** How adopt runs terraform: with the environment (credentials, CLI configuration) and time limit given. @default 120 s */
+export type TerraformRunOptions = Pick<TerraformOptions, 'env' | 'timeoutMs'>;
 
 // Terraform's identifiers, and instance keys that need no escaping in an address.
 const NAME = '[A-Za-z_][A-Za-z0-9_-]*';
@@ -75,43 +76,29 @@ export function checkedDir(dir: string): string {
   return dir;
 }
 
-/** Runs terraform in `cwd` and returns its stdout; throws InputError naming the cause otherwise. */
+/** What to do when terraform gives adopt nothing to read. */
+const FIXES = {
+  'cannot-run': `install Terraform (${TERRAFORM_INSTALL_URL})`,
+  'timed-out': 'check the state backend is reachable',
+  overflowed: 'check it is the folder of the old main.tf',
+  failed: 'run terraform init there first',
+  'not-json': 'check the Terraform version (1.x)',
+} as const;
+
+/** Runs terraform in `cwd` and returns its stdout; throws InputError naming the cause and the fix otherwise. */
 export async function terraform(
   args: readonly string[],
   cwd: string,
   options: TerraformRunOptions = {},
 ): Promise<string> {
   const timeoutMs = options.timeoutMs ?? 120_000;
-  const shown = `terraform ${args.filter((a) => !a.startsWith('-')).join(' ')} in ${cwd}`;
-  let result: Awaited<ReturnType<typeof runCommand>>;
-  try {
-    result = await runCommand('terraform', args, {
-      cwd,
-      env: { ...(options.env ?? process.env), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
-      timeoutMs,
-      maxOutputChars: MAX_STATE_BYTES,
-    });
-  } catch (error) {
-    throw new InputError(
-      `cannot run terraform (${(error as NodeJS.ErrnoException).code ?? String(error)}): install Terraform (https://developer.hashicorp.com/terraform/install)`,
-    );
-  }
-  if (result.overflowed) {
-    throw new InputError(
-      `${shown} printed more than ${mebibytes(MAX_STATE_BYTES)}: check it is the folder of the old main.tf`,
-    );
-  }
-  if (result.timedOut) {
-    throw new InputError(
-      `${shown} did not finish within ${timeoutMs / 1000} s: check the state backend is reachable`,
-    );
-  }
-  if (result.code !== 0) {
-    throw new InputError(
-      `${shown} failed (${terraformError(result.stderr)}): run terraform init there first`,
-    );
-  }
-  return result.stdout;
+  return terraformStdout(args, { cwd, env: options.env, timeoutMs, maxOutputChars: MAX_STATE_BYTES }).catch(
+    (error: unknown) => {
+      throw error instanceof TerraformError
+        ? new InputError(`${error.message}: ${FIXES[error.problem]}`)
+        : error;
+    },
+  );
 }
 
 /**

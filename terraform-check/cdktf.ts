@@ -3,12 +3,11 @@
  * no CLI configuration but which keeps the AWS provider in a mirror (an air-gapped network), a CLI
  * configuration that installs from that mirror. A configuration of your own always wins.
  */
-import { spawn } from 'node:child_process';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { type MirrorFallback, withMirrorFallback } from './cli-config';
+import { runAttached } from './terraform';
 
-function main(args: readonly string[]): void {
+async function main(args: readonly string[]): Promise<void> {
   let fallback: MirrorFallback;
   try {
     fallback = withMirrorFallback({ ...process.env, CHECKPOINT_DISABLE: '1' });
@@ -23,18 +22,14 @@ function main(args: readonly string[]): void {
     );
   }
   const cdktf = path.join(__dirname, '..', 'node_modules', '.bin', 'cdktf');
-  const child = spawn(cdktf, args, { stdio: 'inherit', env: fallback.env });
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', forward).on('SIGTERM', forward);
-  child.on('error', (error) => {
-    fallback.dispose();
-    process.stderr.write(`error: cannot run the cdktf CLI (${error.message}): run npm ci first\n`);
+  try {
+    process.exitCode = await runAttached(cdktf, args, { env: fallback.env });
+  } catch (error) {
+    process.stderr.write(`error: cannot run the cdktf CLI (${(error as Error).message}): run npm ci first\n`);
     process.exitCode = 1;
-  });
-  child.on('exit', (code, signal) => {
+  } finally {
     fallback.dispose();
-    process.exitCode = code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1);
-  });
+  }
 }
 
-main(process.argv.slice(2));
+void main(process.argv.slice(2));

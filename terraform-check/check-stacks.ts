@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type CliConfig, findProviderMirror, writeCliConfig } from './cli-config';
-import { type Diagnostic, OfflineWorkspace, type PlanJson } from './offline-workspace';
-import { findTerraform, terraformVersions, type TerraformVersions } from './terraform';
+import { OfflineWorkspace, type PlanJson } from './offline-workspace';
+import { type Diagnostic, findTerraform, terraformVersions, type TerraformVersions } from './terraform';
 
 /** Terraform, its offline CLI configuration, and a scratch folder, ready to check stacks with. */
 export interface OfflineTerraform {
@@ -61,41 +61,27 @@ export function describePlan(plan: PlanJson): string {
 /** Runs init, validate and plan on a throwaway copy of one stack folder. */
 export async function checkStack(tf: OfflineTerraform, stack: string, stackDir: string): Promise<StackCheck> {
   const started = performance.now();
-  const seconds = () => (performance.now() - started) / 1000;
+  const checked = (check: Omit<StackCheck, 'stack' | 'seconds'>): StackCheck => ({
+    stack,
+    ...check,
+    seconds: (performance.now() - started) / 1000,
+  });
   const workspace = OfflineWorkspace.create(stackDir, tf.terraform, tf.cliConfig);
   try {
     await workspace.init();
-    const validation = await workspace.validate();
-    if (!validation.valid) {
-      return {
-        stack,
-        ok: false,
-        summary: 'terraform validate failed',
-        diagnostics: validation.diagnostics,
-        seconds: seconds(),
-      };
-    }
+    const { valid, diagnostics } = await workspace.validate();
+    if (!valid) return checked({ ok: false, summary: 'terraform validate failed', diagnostics });
     const planned = await workspace.plan();
-    const versions = await terraformVersions(tf.terraform, workspace.dir);
-    if (!planned.ok) {
-      return {
-        stack,
-        ok: false,
-        summary: 'terraform plan failed',
-        diagnostics: planned.diagnostics,
-        versions,
-        seconds: seconds(),
-      };
-    }
-    return {
-      stack,
-      ok: true,
-      summary: describePlan(planned.plan),
-      diagnostics: [],
-      plan: planned.plan,
-      versions,
-      seconds: seconds(),
-    };
+    const versions = await terraformVersions({ terraform: tf.terraform, cwd: workspace.dir });
+    return planned.ok
+      ? checked({
+          ok: true,
+          summary: describePlan(planned.plan),
+          diagnostics: [],
+          plan: planned.plan,
+          versions,
+        })
+      : checked({ ok: false, summary: 'terraform plan failed', diagnostics: planned.diagnostics, versions });
   } finally {
     workspace.dispose();
   }

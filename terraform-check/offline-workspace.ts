@@ -6,24 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliConfig } from './cli-config';
-import { type CommandResult, runCommand } from './terraform';
-
-/** One diagnostic of `terraform <command> -json`. */
-export interface Diagnostic {
-  readonly severity: 'error' | 'warning';
-  readonly summary: string;
-  readonly detail: string;
-  /** The variable a validation error is about: "var.<name>". */
-  readonly variable?: string;
-}
-
-/** A diagnostic as terraform prints it with -json. */
-interface RawDiagnostic {
-  readonly severity: 'error' | 'warning';
-  readonly summary: string;
-  readonly detail: string;
-  readonly snippet?: { readonly values?: readonly { readonly traversal: string }[] };
-}
+import {
+  type CommandResult,
+  type Diagnostic,
+  jsonDiagnostics,
+  runTerraform,
+  terraformJson,
+} from './terraform';
 
 /** The parts of `terraform show -json <plan>` the checks read. */
 export interface PlanJson {
@@ -98,23 +87,22 @@ export class OfflineWorkspace {
     private readonly cliConfig: CliConfig,
   ) {}
 
-  /** The environment terraform runs with: our CLI config, no prompts, no TF_VAR_ of the caller. */
-  private get env(): NodeJS.ProcessEnv {
+  /** How terraform runs here: our CLI config, no prompts, no TF_VAR_ of the caller. */
+  private get options() {
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(([key]) => !key.startsWith('TF_VAR_') && key !== 'TF_DATA_DIR'),
     );
-    return {
+    const env = {
       ...inherited,
       TF_CLI_CONFIG_FILE: this.cliConfig.file,
-      CHECKPOINT_DISABLE: '1',
-      TF_IN_AUTOMATION: '1',
       TF_INPUT: '0',
       AWS_EC2_METADATA_DISABLED: 'true',
     };
+    return { cwd: this.dir, env, terraform: this.terraform };
   }
 
   run(args: readonly string[]): Promise<CommandResult> {
-    return runCommand(this.terraform, args, { cwd: this.dir, env: this.env });
+    return runTerraform(args, this.options);
   }
 
   /** terraform init -backend=false; throws with terraform's own message when it fails. */
@@ -145,30 +133,10 @@ export class OfflineWorkspace {
       ...varArgs,
     ]);
     if (result.code !== 0) return { ok: false, diagnostics: jsonDiagnostics(result) };
-    const shown = await this.run(['show', '-json', planFile]);
-    if (shown.code !== 0) throw new Error(`terraform show failed in ${this.dir}:\n${shown.stderr}`);
-    return { ok: true, plan: JSON.parse(shown.stdout) as PlanJson };
+    return { ok: true, plan: await terraformJson<PlanJson>(['show', '-json', planFile], this.options) };
   }
 
   dispose(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-/** The diagnostics of a `-json` run (one JSON object per line), or its stderr when it printed none. */
-function jsonDiagnostics(result: CommandResult): Diagnostic[] {
-  const diagnostics = result.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { diagnostic?: RawDiagnostic })
-    .flatMap(({ diagnostic }) => {
-      if (!diagnostic) return [];
-      const variable = diagnostic.snippet?.values?.find((v) => v.traversal.startsWith('var.'))?.traversal;
-      const { severity, summary, detail } = diagnostic;
-      return [{ severity, summary, detail, ...(variable && { variable }) }];
-    });
-  if (diagnostics.length > 0) return diagnostics;
-  return [
-    { severity: 'error', summary: `terraform exited with ${result.code}`, detail: result.stderr.trim() },
-  ];
 }

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCommand } from './terraform';
+import { runTerraform, terraformError } from './terraform';
 
 /** The lock file at the project root, copied into every stack folder at synth. */
 export const PROVIDER_LOCK_FILE = path.join(__dirname, '..', '.terraform.lock.hcl');
@@ -62,9 +62,10 @@ export async function checkProviderInstallation(
       terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: provider.version } } },
     };
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config));
-    const result = await runCommand(terraform, ['init', '-backend=false', '-input=false', '-no-color'], {
+    const result = await runTerraform(['init', '-backend=false', '-input=false', '-no-color'], {
+      terraform,
       cwd: dir,
-      env: { ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_DATA_DIR: '' },
+      env: { ...env, TF_DATA_DIR: '' },
       timeoutMs,
     });
     if (result.timedOut) {
@@ -75,7 +76,7 @@ export async function checkProviderInstallation(
       };
     }
     if (result.code !== 0) {
-      return { ok: false, version: provider.version, reason: firstError(result.stderr || result.stdout) };
+      return { ok: false, version: provider.version, reason: terraformError(result.stderr || result.stdout) };
     }
     return { ok: true, version: provider.version, source: installedFrom(result.stdout) };
   } finally {
@@ -95,16 +96,4 @@ function installedFrom(stdout: string): string {
     return 'from a provider mirror, checked against the lock file';
   }
   return `from the registry, ${how}`;
-}
-
-/** The first "Error: ..." of Terraform's output, without the box drawing. */
-function firstError(output: string): string {
-  const lines = output
-    .split('\n')
-    .map((line) => line.replace(/^[\s│╷╵]+/, '').trim())
-    .filter(Boolean);
-  const at = lines.findIndex((line) => line.startsWith('Error:'));
-  if (at < 0) return lines[0] ?? 'no message';
-  const detail = lines.slice(at + 1).find((line) => !line.startsWith('Error:')) ?? '';
-  return `${lines[at].replace(/^Error:\s*/, '')}${detail ? ` ${detail}` : ''}`.slice(0, 300);
 }

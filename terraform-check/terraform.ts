@@ -1,6 +1,11 @@
-/** Finding and running the terraform binary. */
+/**
+ * Running terraform, for every part of the project that does: the operator (stack outputs, drift,
+ * adopt, doctor), the offline checks and the benchmark. How it is started and bounded, its version,
+ * its JSON and its errors are read here and nowhere else.
+ */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** An executable of that name on PATH, or undefined when there is none. */
@@ -35,7 +40,8 @@ export interface CommandResult {
 }
 
 export interface RunCommandOptions {
-  readonly cwd: string;
+  /** @default the current folder */
+  readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly input?: string;
   /** Stops the command (SIGTERM, then SIGKILL 5 s later) after this long. */
@@ -101,33 +107,196 @@ export function runCommand(
   });
 }
 
+/**
+ * Runs a command on this terminal (stdio inherited), passing Ctrl-C and SIGTERM on and waiting for it to
+ * end; resolves to its exit code (128 + the signal's number when a signal ended it), rejects when it
+ * cannot start.
+ */
+export function runAttached(
+  command: string,
+  args: readonly string[],
+  { cwd, env }: Pick<RunCommandOptions, 'cwd' | 'env'> = {},
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: env ?? process.env, stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward).on('SIGTERM', forward);
+    const settle = <T>(settled: (value: T) => void, value: T) => {
+      process.off('SIGINT', forward).off('SIGTERM', forward);
+      settled(value);
+    };
+    child.on('error', (error) => settle(reject, error));
+    child.on('exit', (code, signal) =>
+      settle(resolve, code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)),
+    );
+  });
+}
+
+/** Where to get Terraform, for the messages that ask for it. */
+export const TERRAFORM_INSTALL_URL = 'https://developer.hashicorp.com/terraform/install';
+
+export interface TerraformOptions extends RunCommandOptions {
+  /** The executable. @default "terraform", looked up on PATH */
+  readonly terraform?: string;
+}
+
+/**
+ * Runs terraform as every part of the project does: the caller's environment (or `env`), without the
+ * update check, which calls home on every run and waits when offline, and without prompts.
+ */
+export function runTerraform(
+  args: readonly string[],
+  options: TerraformOptions = {},
+): Promise<CommandResult> {
+  const env = { ...(options.env ?? process.env), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+  return runCommand(options.terraform ?? 'terraform', args, { ...options, env });
+}
+
+/** Terraform gave nothing to use; the message names the command, the folder and the cause, and callers add the fix. */
+export class TerraformError extends Error {
+  constructor(
+    readonly problem: 'cannot-run' | 'timed-out' | 'overflowed' | 'failed' | 'not-json',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** "terraform state rm" and "in <folder>": the subcommand, without its flags or addresses, and where it ran. */
+const described = (args: readonly string[], cwd = '.') => [
+  `terraform ${args
+    .slice(0, 2)
+    .filter((arg) => !arg.startsWith('-'))
+    .join(' ')}`,
+  `in ${displayPath(cwd)}`,
+];
+
+/**
+ * Runs terraform and returns its stdout; throws TerraformError when it cannot start, runs past
+ * `timeoutMs`, prints more than `maxOutputChars` or exits non-zero, e.g. "terraform output failed in
+ * cdktf.out/stacks/m2m-auth-dev (Backend initialization required...)".
+ */
+export async function terraformStdout(
+  args: readonly string[],
+  options: TerraformOptions = {},
+): Promise<string> {
+  const { terraform = 'terraform', timeoutMs, maxOutputChars } = options;
+  const [command, where] = described(args, options.cwd);
+  let result: CommandResult;
+  try {
+    result = await runTerraform(args, options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TerraformError(
+      'cannot-run',
+      code === 'ENOENT'
+        ? `${terraform} not found on PATH`
+        : `cannot run ${terraform} (${code ?? String(error)})`,
+    );
+  }
+  if (result.overflowed) {
+    const mebibytes = Number(maxOutputChars) / 1024 / 1024;
+    throw new TerraformError('overflowed', `${command} ${where} printed more than ${mebibytes} MiB`);
+  }
+  if (result.timedOut) {
+    throw new TerraformError(
+      'timed-out',
+      `${command} ${where} did not finish within ${Number(timeoutMs) / 1000} s`,
+    );
+  }
+  if (result.code !== 0) {
+    throw new TerraformError(
+      'failed',
+      `${command} failed ${where} (${terraformError(result.stderr || result.stdout)})`,
+    );
+  }
+  return result.stdout;
+}
+
+/** The JSON terraform prints with -json, as `terraformStdout` runs it; TerraformError "not-json" when it is not JSON. */
+export async function terraformJson<T>(args: readonly string[], options: TerraformOptions = {}): Promise<T> {
+  const stdout = await terraformStdout(args, options);
+  try {
+    return JSON.parse(stdout) as T;
+  } catch {
+    const [command, where] = described(args, options.cwd);
+    throw new TerraformError('not-json', `${command} -json ${where} did not print JSON`);
+  }
+}
+
 /** Terraform's version, and the providers a working directory selected (after init). */
 export interface TerraformVersions {
   readonly terraform: string;
   readonly providers: Readonly<Record<string, string>>;
 }
 
-export async function terraformVersions(
-  terraform: string,
-  cwd: string,
-  env?: NodeJS.ProcessEnv,
-): Promise<TerraformVersions> {
-  const result = await runCommand(terraform, ['version', '-json'], { cwd, env });
-  const parsed = JSON.parse(result.stdout) as {
-    terraform_version: string;
-    provider_selections?: Record<string, string>;
-  };
-  return { terraform: parsed.terraform_version, providers: parsed.provider_selections ?? {} };
+/**
+ * Runs `terraform version -json` and reads it, or the "Terraform v0.12.31" of versions before -json.
+ * The version is outside text: only a plain version number is taken, else TerraformError "not-json".
+ */
+export async function terraformVersions(options: TerraformOptions = {}): Promise<TerraformVersions> {
+  const stdout = await terraformStdout(['version', '-json'], options);
+  let parsed: { terraform_version?: unknown; provider_selections?: Record<string, string> } = {};
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    // Terraform before 0.13: text.
+  }
+  const version =
+    typeof parsed.terraform_version === 'string'
+      ? parsed.terraform_version
+      : /v(\d+\.\d+\.\d+)/.exec(stdout)?.[1];
+  if (version === undefined || !/^\d+\.\d+\.\d+[\w.+-]{0,40}$/.test(version)) {
+    throw new TerraformError('not-json', 'terraform version printed no version');
+  }
+  return { terraform: version, providers: parsed.provider_selections ?? {} };
 }
 
-/** The first "Error: ..." line of Terraform's diagnostics, without the box drawing. */
-export function terraformError(stderr: string): string {
-  const lines = stderr
+/** One diagnostic of `terraform <command> -json`. */
+export interface Diagnostic {
+  readonly severity: 'error' | 'warning';
+  readonly summary: string;
+  readonly detail: string;
+  /** The variable a validation error is about: "var.<name>". */
+  readonly variable?: string;
+}
+
+/** A diagnostic as terraform prints it with -json. */
+interface RawDiagnostic extends Omit<Diagnostic, 'variable'> {
+  readonly snippet?: { readonly values?: readonly { readonly traversal: string }[] };
+}
+
+/** The diagnostics of a `-json` run (one JSON object per line), or its stderr when it printed none. */
+export function jsonDiagnostics(result: CommandResult): Diagnostic[] {
+  const diagnostics = result.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { diagnostic?: RawDiagnostic })
+    .flatMap(({ diagnostic }) => {
+      if (!diagnostic) return [];
+      const variable = diagnostic.snippet?.values?.find((v) => v.traversal.startsWith('var.'))?.traversal;
+      const { severity, summary, detail } = diagnostic;
+      return [{ severity, summary, detail, ...(variable && { variable }) }];
+    });
+  if (diagnostics.length > 0) return diagnostics;
+  return [
+    { severity: 'error', summary: `terraform exited with ${result.code}`, detail: result.stderr.trim() },
+  ];
+}
+
+/**
+ * The first "Error: ..." of Terraform's output and the line after it ("<summary>: <detail>"), without
+ * the box drawing; its first line when it has no error.
+ */
+export function terraformError(output: string): string {
+  const lines = output
     .split('\n')
     .map((line) => line.replace(/^[\s│╷╵]+/, '').trim())
     .filter(Boolean);
-  const error = lines.find((line) => line.startsWith('Error:')) ?? lines[0] ?? 'no message';
-  return error.replace(/^Error:\s*/, '').slice(0, 200);
+  const at = lines.findIndex((line) => line.startsWith('Error:'));
+  if (at < 0) return (lines[0] ?? 'no message').slice(0, 300);
+  const detail = lines[at + 1]?.startsWith('Error:') ? undefined : lines[at + 1];
+  return [lines[at].replace(/^Error:\s*/, ''), detail].filter(Boolean).join(': ').slice(0, 300);
 }
 
 /** A path as messages show it: relative to the current folder. */

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { checkStack, offlineTerraform } from './check-stacks';
 import { synthesizeApp } from './synthesize';
+import { TERRAFORM_INSTALL_URL } from './terraform';
 
 async function main(): Promise<number> {
   const projectDir = path.resolve(__dirname, '..');
@@ -16,9 +17,7 @@ async function main(): Promise<number> {
     return 1;
   }
   if (!tf) {
-    console.error(
-      '✗ terraform is not on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install)',
-    );
+    console.error(`✗ terraform is not on PATH: install Terraform >= 1.10 (${TERRAFORM_INSTALL_URL})`);
     return 1;
   }
   try {

@@ -155,7 +155,7 @@ describeWithEmulator('adopting a deployment of the original main.tf', (context) 
 
   test('a second plan of the stack has nothing to do', async () => {
     const plan = await runCommand('terraform', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], {
-      cwd: path.join(clone.dir, 'cdktf.out', 'stacks', STACK),
+      cwd: clone.stackDir(STACK),
       env: context().env,
     });
     expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: '' });

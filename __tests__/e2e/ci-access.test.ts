@@ -2,8 +2,6 @@
  * The m2m-auth-ci-access stack deployed to the emulator's IAM, as an admin would bootstrap it: its own
  * state in S3 next to the environments', then every role and policy read back from IAM.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
   GetOpenIDConnectProviderCommand,
   GetRoleCommand,
@@ -13,7 +11,6 @@ import {
   ListRolesCommand,
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { synthesizeApp } from '../../terraform-check/synthesize';
 import { runCommand } from '../../terraform-check/terraform';
 import {
   allowedGrants,
@@ -22,7 +19,7 @@ import {
   grantsOutside,
   requiredConditions,
 } from '../helpers/ci-policies';
-import { describeWithEmulator, sdkConfig } from '../helpers/emulator';
+import { describeWithEmulator, initWithEmulatorBackend, sdkConfig } from '../helpers/emulator';
 import { type FreshClone, freshClone } from '../helpers/fresh-clone';
 
 const OIDC_PROVIDER = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
@@ -55,19 +52,9 @@ describeWithEmulator('the m2m-auth-ci-access stack deployed to the emulator', (c
     iam = new IAMClient(sdkConfig(context()));
     s3 = new S3Client({ ...sdkConfig(context()), forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: CI_CONTEXT.remoteState.bucket }));
-    const [stack] = synthesizeApp(clone.dir, path.join(clone.dir, 'cdktf.out')).filter(
-      (s) => s.name === 'm2m-auth-ci-access',
-    );
-    stackDir = stack.dir;
-    // An IP address has no bucket subdomains: the synthesized backend plus path-style addressing.
-    fs.writeFileSync(path.join(stackDir, 'emulator.s3.tfbackend'), 'use_path_style = true\n');
-    const init = await terraform([
-      'init',
-      '-input=false',
-      '-no-color',
-      '-backend-config=emulator.s3.tfbackend',
-    ]);
-    if (init.code !== 0) throw new Error(init.stderr);
+    clone.synthesize();
+    stackDir = clone.stackDir('m2m-auth-ci-access');
+    await initWithEmulatorBackend(context(), stackDir);
   });
   afterAll(() => {
     iam?.destroy();

@@ -19,6 +19,7 @@ import { runCommand } from '../../terraform-check/terraform';
 import { describeWithEmulator, sdkConfig } from '../helpers/emulator';
 import { type FreshClone, freshClone } from '../helpers/fresh-clone';
 import { PROJECT_ROOT } from '../helpers/project';
+import { READ, WRITE } from '../helpers/fakes/cognito';
 
 const STACK = 'm2m-auth-dev';
 
@@ -57,7 +58,7 @@ describeWithEmulator('deploy and destroy from a fresh clone, air-gapped, against
       code: 0,
       output: expect.stringContaining('Apply complete! Resources: 4 added, 0 changed, 0 destroyed.'),
     });
-    const stackDir = path.join(clone.dir, 'cdktf.out', 'stacks', STACK);
+    const stackDir = clone.stackDir(STACK);
     expect(fs.readFileSync(path.join(stackDir, '.terraform.lock.hcl'), 'utf8')).toBe(
       fs.readFileSync(path.join(PROJECT_ROOT, '.terraform.lock.hcl'), 'utf8'),
     );
@@ -98,7 +99,7 @@ describeWithEmulator('deploy and destroy from a fresh clone, air-gapped, against
     expect(UserPoolClient).toMatchObject({
       AllowedOAuthFlows: ['client_credentials'],
       AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: ['m2m-client/read', 'm2m-client/write'],
+      AllowedOAuthScopes: [READ, WRITE],
       SupportedIdentityProviders: ['COGNITO'],
       ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
       PreventUserExistenceErrors: 'ENABLED',

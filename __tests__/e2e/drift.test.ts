@@ -10,7 +10,6 @@ import {
   ListUserPoolsCommand,
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { synthesizeApp } from '../../terraform-check/synthesize';
 import { runCommand } from '../../terraform-check/terraform';
 import { describeWithEmulator, sdkConfig } from '../helpers/emulator';
 import { type FreshClone, freshClone } from '../helpers/fresh-clone';
@@ -32,7 +31,7 @@ describeWithEmulator('m2m drift against the emulator', (context) => {
   beforeAll(async () => {
     clone = freshClone();
     cognito = new CognitoIdentityProviderClient(sdkConfig(context()));
-    [{ dir: stackDir }] = synthesizeApp(clone.dir, path.join(clone.dir, 'cdktf.out'));
+    [{ dir: stackDir }] = clone.synthesize();
     const terraform = (args: string[]) =>
       runCommand('terraform', args, { cwd: stackDir, env: context().env });
     const init = await terraform(['init', '-input=false', '-no-color']);

@@ -13,9 +13,8 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { synthesizeApp } from '../../terraform-check/synthesize';
 import { runCommand } from '../../terraform-check/terraform';
-import { describeWithEmulator, sdkConfig } from '../helpers/emulator';
+import { describeWithEmulator, initWithEmulatorBackend, sdkConfig } from '../helpers/emulator';
 import { type FreshClone, freshClone } from '../helpers/fresh-clone';
 
 const BUCKET = 'acme-terraform-state';
@@ -34,21 +33,12 @@ describeWithEmulator('S3 remote state with native locking, against the emulator'
 
   beforeAll(async () => {
     clone = freshClone({ remoteState: { bucket: BUCKET, keyPrefix: 'platform/m2m' } });
-    stackDir = path.join(clone.dir, 'cdktf.out', 'stacks', 'm2m-auth-dev');
     s3 = new S3Client({ ...sdkConfig(context()), forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     // The app alone, as the cdktf CLI runs it: the CLI's own synth is proven in the other files.
-    synthesizeApp(clone.dir, path.join(clone.dir, 'cdktf.out'));
-    // The synthesized backend block as it is; only the endpoint style is added, as an IP address has
-    // no bucket subdomains. AWS_ENDPOINT_URL sends the backend to the emulator.
-    fs.writeFileSync(path.join(stackDir, 'emulator.s3.tfbackend'), 'use_path_style = true\n');
-    const init = await terraform([
-      'init',
-      '-input=false',
-      '-no-color',
-      '-backend-config=emulator.s3.tfbackend',
-    ]);
-    if (init.code !== 0) throw new Error(init.stderr);
+    clone.synthesize();
+    stackDir = clone.stackDir('m2m-auth-dev');
+    await initWithEmulatorBackend(context(), stackDir);
   });
   afterAll(() => {
     if (pending?.exitCode === null) pending.kill('SIGKILL');

@@ -13,11 +13,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { CommandContext } from '../../operator/commands/command-context';
+import type { RotateFinishOptions, RotateStartOptions, RotateStatusOptions } from '../../operator/cli';
+import { type CommandContext, createCommandContext } from '../../operator/commands/command-context';
 import {
-  type RotateFinishCommandOptions,
-  type RotateSecretCommandOptions,
-  type RotateStartCommandOptions,
   type RotationDependencies,
   runRotateFinishCommand,
   runRotateStartCommand,
@@ -28,10 +26,9 @@ import { SecretRedactor } from '../../operator/secret-redaction';
 import { readStackOutputs, type StackOutputs } from '../../operator/stack-outputs';
 import { ClientCredentialsTokenClient } from '../../operator/token-client';
 import type { PlanJson } from '../../terraform-check/offline-workspace';
-import { synthesizeApp } from '../../terraform-check/synthesize';
 import { runCommand } from '../../terraform-check/terraform';
-import { type CognitoMock, mockCognitoRotation } from '../operator/cognito-rotation-mock';
-import { createSigningKey, FakeCognito } from '../operator/fake-cognito';
+import { type CognitoMock, mockCognitoRotation } from '../helpers/fakes/cognito-rotation-mock';
+import { createSigningKey, FakeCognito, READ, WRITE } from '../helpers/fakes/cognito';
 import { describeWithEmulator, sdkConfig } from '../helpers/emulator';
 import { type FreshClone, freshClone } from '../helpers/fresh-clone';
 
@@ -45,7 +42,7 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
   let secretsManager: SecretsManagerClient;
   let arn: string;
   const redactor = new SecretRedactor();
-  const stackDir = () => path.join(clone.dir, 'cdktf.out', 'stacks', STACK);
+  const stackDir = () => clone.stackDir(STACK);
   const terraform = (args: string[], cwd = stackDir()) =>
     runCommand(context().tf.terraform, args, { cwd, env: context().env });
 
@@ -61,7 +58,7 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
   });
 
   /** The rotation command's context as cli.ts builds it, stdout and stderr collected. */
-  async function run<Options extends RotateSecretCommandOptions>(
+  async function run<Options extends RotateStatusOptions>(
     command: (context: CommandContext<Options>, deps: RotationDependencies) => Promise<void>,
     options: NoInfer<Options>,
   ) {
@@ -76,18 +73,12 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
       // The stack's region and the emulator's endpoint.
       secretsManager: async (region) => new SecretsManagerClient(sdkConfig(context(), region)),
     };
-    await command(
-      {
-        options,
-        fromEnvironment: new Set(),
-        redactor,
-        print: (text) => (stdout += redactor.redact(text)),
-        printSecretData: (text) => (stdout += text),
-        note: (text) => (stderr += redactor.redact(text)),
-        stdoutIsTerminal: false,
-      },
-      deps,
-    );
+    const output = {
+      stdout: (text: string) => (stdout += text),
+      stderr: (text: string) => (stderr += text),
+      stdoutIsTerminal: false,
+    };
+    await command(createCommandContext(options, new Set(), redactor, output), deps);
     return { stdout, stderr };
   }
   const options = { stack: STACK, projectDir: '.', timeout: 10 };
@@ -112,7 +103,7 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
 
   test('a deploy creates the stack with its credentials secret', async () => {
     // Terraform alone: the cdktf CLI's own deploy is proven in deploy-destroy.test.ts.
-    synthesizeApp(clone.dir, path.join(clone.dir, 'cdktf.out'));
+    clone.synthesize();
     const init = await terraform(['init', '-input=false', '-no-color']);
     expect(init.code).toBe(0);
     const apply = await terraform(['apply', '-auto-approve', '-input=false', '-no-color']);
@@ -132,12 +123,12 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
       client_id: outputs.clientId,
       client_secret: outputs.clientSecret,
       token_endpoint: outputs.tokenEndpoint,
-      scopes: ['m2m-client/read', 'm2m-client/write'],
+      scopes: [READ, WRITE],
     });
   });
 
   test('start: both secrets get tokens, and Secrets Manager holds the new one with its ID', async () => {
-    const { stderr } = await run<RotateStartCommandOptions>(runRotateStartCommand, {
+    const { stderr } = await run<RotateStartOptions>(runRotateStartCommand, {
       ...options,
       tokenEndpoint: fake.tokenEndpoint(),
       wait: 0,
@@ -149,7 +140,7 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
       client_id: outputs.clientId,
       client_secret: expect.not.stringMatching(`^${outputs.clientSecret}$`),
       token_endpoint: fake.tokenEndpoint(),
-      scopes: ['m2m-client/read', 'm2m-client/write'],
+      scopes: [READ, WRITE],
       client_secret_id: added.id,
     });
     expect(first.id).not.toBe(added.id);
@@ -179,7 +170,7 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
         secretsManager,
       }),
     });
-    await run<RotateFinishCommandOptions>(runRotateFinishCommand, {
+    await run<RotateFinishOptions>(runRotateFinishCommand, {
       ...options,
       tokenEndpoint: fake.tokenEndpoint(),
       yes: true,
@@ -270,7 +261,7 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
 
   test('without the lifecycle, the same plan would write the missing secret into Secrets Manager', async () => {
     await refreshRecords(null);
-    const bare = path.join(clone.dir, 'cdktf.out', 'stacks', 'without-lifecycle');
+    const bare = path.join(path.dirname(stackDir()), 'without-lifecycle'); // at the same depth, for the state's relative path
     fs.cpSync(stackDir(), bare, { recursive: true });
     const config = JSON.parse(fs.readFileSync(path.join(bare, 'cdk.tf.json'), 'utf8'));
     for (const version of Object.values(config.resource.aws_secretsmanager_secret_version) as Record<

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findTerraform, runCommand } from '../../terraform-check/terraform';
+import { findTerraform } from '../../terraform-check/terraform';
+import { runJest } from '../helpers/describe-needing';
 import { REQUIRE_EMULATOR } from '../helpers/emulator';
-import { PROJECT_ROOT } from '../helpers/project';
 
 jest.setTimeout(120_000);
 
@@ -14,11 +14,7 @@ async function runWithoutMoto(extraEnv: NodeJS.ProcessEnv) {
     const terraform = findTerraform();
     if (terraform) fs.symlinkSync(terraform, path.join(bin, 'terraform'));
     const { [REQUIRE_EMULATOR]: _unset, ...inherited } = process.env;
-    return await runCommand(
-      process.execPath,
-      [require.resolve('jest/bin/jest'), '--selectProjects', 'e2e', '--ci', '--verbose', 'emulator.test'],
-      { cwd: PROJECT_ROOT, env: { ...inherited, PATH: bin, ...extraEnv } },
-    );
+    return await runJest('e2e', 'emulator.test', { ...inherited, PATH: bin, ...extraEnv });
   } finally {
     fs.rmSync(bin, { recursive: true, force: true });
   }

@@ -2,7 +2,6 @@
  * The README's "Terraform alone" path: npm run synth, then terraform init, apply and destroy in the
  * stack folder, with variables on the command line, against the emulator.
  */
-import * as path from 'node:path';
 import {
   CognitoIdentityProviderClient,
   DescribeUserPoolDomainCommand,
@@ -21,14 +20,14 @@ async function poolNames(cognito: CognitoIdentityProviderClient): Promise<string
 
 describeWithEmulator('synth, then terraform apply and destroy in the stack folder', (context) => {
   let clone: FreshClone;
-  let stackDir: string;
   let west: CognitoIdentityProviderClient;
   let east: CognitoIdentityProviderClient;
-  const terraform = (args: string[]) => runCommand('terraform', args, { cwd: stackDir, env: context().env });
+  // The stack folder npm run synth (the first test) writes.
+  const terraform = (args: string[]) =>
+    runCommand('terraform', args, { cwd: clone.stackDir('m2m-auth-dev'), env: context().env });
 
   beforeAll(() => {
     clone = freshClone();
-    stackDir = path.join(clone.dir, 'cdktf.out', 'stacks', 'm2m-auth-dev');
     west = new CognitoIdentityProviderClient(sdkConfig(context(), 'us-west-2'));
     east = new CognitoIdentityProviderClient(sdkConfig(context(), 'us-east-1'));
   });

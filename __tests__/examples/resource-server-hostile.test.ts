@@ -14,13 +14,13 @@ import {
   POOL_ID,
   type SigningKey,
   signJwt,
-} from '../operator/fake-cognito';
-import { TEST_TIMEOUT_MS } from '../operator/run-cli';
+  READ,
+  WRITE,
+} from '../helpers/fakes/cognito';
+import { TEST_TIMEOUT_MS } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 
-const READ = 'm2m-client/read';
-const WRITE = 'm2m-client/write';
 const ESC = '\x1b';
 
 let key: SigningKey;

@@ -8,13 +8,12 @@ import {
   mintAccessToken,
   POOL_ID,
   type SigningKey,
-} from '../operator/fake-cognito';
-import { TEST_TIMEOUT_MS } from '../operator/run-cli';
+  READ,
+  WRITE,
+} from '../helpers/fakes/cognito';
+import { TEST_TIMEOUT_MS } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
-
-const READ = 'm2m-client/read';
-const WRITE = 'm2m-client/write';
 
 let key: SigningKey;
 let cognito: FakeCognito;

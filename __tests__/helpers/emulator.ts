@@ -2,8 +2,12 @@
  * The end-to-end harness: a describe block that gets a fresh AWS emulator (moto on 127.0.0.1) and
  * offline Terraform, and stops the emulator by its PID when the block ends.
  */
-import { type Emulator, findMotoPython, startEmulator } from '../../emulator/emulator';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type Emulator, EMULATOR_CREDENTIALS, findMotoPython, startEmulator } from '../../emulator/emulator';
 import { type OfflineTerraform, offlineTerraform } from '../../terraform-check/check-stacks';
+import { runCommand } from '../../terraform-check/terraform';
+import { describeNeeding } from './describe-needing';
 
 // A deploy or destroy through the cdktf CLI takes 10 to 30 s on a busy machine; a file holds several.
 jest.setTimeout(300_000);
@@ -44,22 +48,15 @@ export function isolatedEnvironment(): NodeJS.ProcessEnv {
 export function describeWithEmulator(name: string, body: (context: () => EmulatorContext) => void): void {
   const tf = offlineTerraform();
   const missing = missingTool(tf);
-  if (missing) {
-    tf?.dispose();
-    if (process.env[REQUIRE_EMULATOR] === '1') {
-      describe(name, () => {
-        test(`needs moto and terraform (${REQUIRE_EMULATOR}=1)`, () => {
-          throw new Error(`${missing}, and ${REQUIRE_EMULATOR}=1 requires the end-to-end tests to run`);
-        });
-      });
-    } else {
-      process.stderr.write(`Skipping "${name}": ${missing}\n`);
-      describe.skip(`${name} [skipped: ${missing}]`, () => body(() => undefined as never));
-    }
-    return;
-  }
-  let context: EmulatorContext | undefined;
-  describe(name, () => {
+  if (missing) tf?.dispose();
+  const requirement = {
+    missing,
+    requiredBy: REQUIRE_EMULATOR,
+    needs: 'moto and terraform',
+    suite: 'the end-to-end tests',
+  };
+  describeNeeding(name, requirement, () => {
+    let context: EmulatorContext | undefined;
     beforeAll(async () => {
       const emulator = await startEmulator();
       context = {
@@ -77,7 +74,7 @@ export function describeWithEmulator(name: string, body: (context: () => Emulato
     });
     afterAll(async () => {
       await context?.emulator.stop();
-      tf!.dispose();
+      tf?.dispose();
     });
     body(() => {
       if (!context) throw new Error('the emulator is not running: use the context inside a test or hook');
@@ -86,12 +83,26 @@ export function describeWithEmulator(name: string, body: (context: () => Emulato
   });
 }
 
+/**
+ * terraform init in a stack folder with the synthesized S3 backend as it is, sent to the emulator by
+ * AWS_ENDPOINT_URL; only path-style addressing is added, as an IP address has no bucket subdomains.
+ */
+export async function initWithEmulatorBackend(context: EmulatorContext, stackDir: string): Promise<void> {
+  fs.writeFileSync(path.join(stackDir, 'emulator.s3.tfbackend'), 'use_path_style = true\n');
+  const init = await runCommand(
+    'terraform',
+    ['init', '-input=false', '-no-color', '-backend-config=emulator.s3.tfbackend'],
+    { cwd: stackDir, env: context.env },
+  );
+  if (init.code !== 0) throw new Error(init.stderr);
+}
+
 /** Settings for an AWS SDK client that talks to the emulator. */
 export function sdkConfig(context: EmulatorContext, region = 'us-east-1') {
   return {
     endpoint: context.emulator.url,
     region,
-    credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' },
+    credentials: EMULATOR_CREDENTIALS,
     maxAttempts: 1,
   };
 }

@@ -6,10 +6,20 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import {
+  findSynthesizedStack,
+  outputDirectory,
+  type SynthesizedStack,
+  synthesizeApp,
+} from '../../terraform-check/synthesize';
 import { PROJECT_ROOT } from './project';
 
 export interface FreshClone {
   readonly dir: string;
+  /** Runs the app as the cdktf CLI does, without the CLI, into the clone's output folder. */
+  synthesize(): SynthesizedStack[];
+  /** The folder of a synthesized stack, as cdktf's manifest names it. */
+  stackDir(name: string): string;
   /** Removes the folder, state files included. */
   remove(): void;
 }
@@ -31,5 +41,10 @@ export function freshClone(context?: Record<string, unknown>): FreshClone {
     const cdktfJson = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.json'), 'utf8'));
     fs.writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ ...cdktfJson, context }, null, 2));
   }
-  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    synthesize: () => synthesizeApp(dir, outputDirectory(dir)),
+    stackDir: (name) => findSynthesizedStack(dir, name),
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }

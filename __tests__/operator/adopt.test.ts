@@ -15,6 +15,7 @@ import {
 } from '../../operator/adopt';
 import { AdoptionRefusedError, InputError } from '../../operator/errors';
 import { parseState } from '../../operator/terraform-state';
+import { READ } from '../helpers/fakes/cognito';
 import { synthStack } from '../helpers/synth';
 import { PROJECT_ROOT } from '../helpers/project';
 import {
@@ -328,7 +329,7 @@ describe('what adopt refuses, and why', () => {
     ],
     [
       'a client that may ask for a scope of no resource server here',
-      () => edited((s) => (client(s).allowed_oauth_scopes = ['m2m-client/read', 'openid'])),
+      () => edited((s) => (client(s).allowed_oauth_scopes = [READ, 'openid'])),
       'client "m2m-client" (aws_cognito_user_pool_client.m2m_client) may ask for "openid", which is not a scope of resource server "m2m-client"',
     ],
     [

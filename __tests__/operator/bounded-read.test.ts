@@ -10,8 +10,8 @@ import {
   readStreamWithLimit,
   TooLargeError,
 } from '../../operator/bounded-read';
-import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from './local-server';
-import { TEST_TIMEOUT_MS } from './run-cli';
+import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from '../helpers/fakes/local-server';
+import { TEST_TIMEOUT_MS } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { deriveAdoption, findDeployment, formatJson, planAdoption } from '../../operator/adopt';
 import { MAX_STATE_BYTES, readStateFile } from '../../operator/terraform-state';
 import { runCommand } from '../../terraform-check/terraform';
-import { PROJECT_ROOT } from '../helpers/project';
+import { createFakeProject, type FakeProject } from '../helpers/fakes/terraform';
 import {
   attributesOf,
   FIXTURE_SECRET,
@@ -18,25 +18,17 @@ import {
   originalState,
   type StateDocument,
 } from './old-states';
-import { type CliResult, errorLine, runCli } from './run-cli';
-
-// Answers `show -json` with the state in $FAKE_NEW_STATE, and records the arguments of `state rm`.
-const FAKE_TERRAFORM = `#!/bin/sh
-case "$1 $2" in
-  "show -json") cat "$FAKE_NEW_STATE" ;;
-  "state rm") printf '%s\\n' "$@" > "$FAKE_STATE_RM" ;;
-  *) echo "fake terraform: unexpected arguments: $*" >&2; exit 1 ;;
-esac
-`;
+import { type CliResult, errorLine, runCli } from '../helpers/run-cli';
 
 // Each test starts the CLI a few times; a busy machine can take seconds for each.
 jest.setTimeout(60_000);
 
-const made: string[] = [];
-afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+const made: FakeProject[] = [];
+afterAll(() => made.forEach((project) => project.remove()));
 
 interface Project {
   readonly dir: string;
+  readonly fake: FakeProject;
   /** A copy of the old state, which --finish edits. */
   readonly oldState: string;
   readonly cdktfJson: () => { context: Record<string, unknown> };
@@ -45,23 +37,21 @@ interface Project {
 
 /** A project folder with this project's cdktf.json, an old state to adopt, and the fake terraform on PATH. */
 function project(state: StateDocument = originalState()): Project {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-adopt-cli-'));
-  made.push(dir);
-  fs.copyFileSync(path.join(PROJECT_ROOT, 'cdktf.json'), path.join(dir, 'cdktf.json'));
+  const fake = createFakeProject();
+  made.push(fake);
+  const { dir } = fake;
   const oldState = path.join(dir, 'old', 'terraform.tfstate');
   fs.mkdirSync(path.dirname(oldState));
   fs.writeFileSync(oldState, JSON.stringify(state));
-  const bin = path.join(dir, 'fake-bin');
-  fs.mkdirSync(bin);
-  fs.writeFileSync(path.join(bin, 'terraform'), FAKE_TERRAFORM, { mode: 0o755 });
   return {
     dir,
+    fake,
     oldState,
     cdktfJson: () => JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.json'), 'utf8')),
     adopt: (args, env = {}) =>
       runCli(['adopt', ...args], {
         cwd: dir,
-        path: `${bin}:/usr/bin:/bin`,
+        path: `${fake.binDir}:/usr/bin:/bin`,
         env: {
           FAKE_NEW_STATE: path.join(dir, 'new.tfstate'),
           FAKE_STATE_RM: path.join(dir, 'state-rm-args'),
@@ -82,7 +72,7 @@ function adoptInProcess(p: Project): void {
 
 /** Makes the project look deployed: a stack folder whose (fake) state is `state`. */
 function deployed(p: Project, state: StateDocument): void {
-  fs.mkdirSync(path.join(p.dir, 'cdktf.out', 'stacks', 'm2m-auth-dev'), { recursive: true });
+  p.fake.addStack('m2m-auth-dev');
   fs.writeFileSync(path.join(p.dir, 'new.tfstate'), JSON.stringify(state));
 }
 
@@ -153,7 +143,7 @@ test('--finish before anything is deployed: refused, and the old state left as i
   const result = await p.adopt(['--finish', '--from-state', 'old/terraform.tfstate']);
   expect(result.code).toBe(3);
   expect(errorLine(result)).toBe(
-    'error: stack m2m-auth-dev is not synthesized in cdktf.out/stacks, so nothing shows it holds the resources: deploy first (npm run deploy -- m2m-auth-dev), then run adopt --finish again',
+    'error: stack m2m-auth-dev is not synthesized in cdktf.out, so nothing shows it holds the resources: deploy first (npm run deploy -- m2m-auth-dev), then run adopt --finish again',
   );
   expect(fs.readFileSync(p.oldState, 'utf8')).toBe(before);
 });
@@ -205,9 +195,7 @@ test('--finish once the new state holds them all: backup, terraform state rm of 
 
 describe('reading a state file', () => {
   test('refuses one larger than it reads, before reading it', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-adopt-big-'));
-    made.push(dir);
-    const file = path.join(dir, 'huge.tfstate');
+    const file = path.join(project().dir, 'huge.tfstate');
     // Sparse: the size is there, the bytes are not.
     fs.closeSync(fs.openSync(file, 'w'));
     fs.truncateSync(file, MAX_STATE_BYTES + 1);

@@ -2,15 +2,16 @@
  * `m2m doctor` as a real process: a fake STS (through AWS_ENDPOINT_URL_STS, which the SDK honours),
  * dummy credentials, a fake or no terraform. Offline it must finish, bounded by its time limits.
  */
-import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { FAKE_CALLER, startFakeSts } from '../helpers/fake-sts';
-import { closedPort } from './fake-cognito';
-import { createFakeProject, type FakeProject } from './fake-terraform';
-import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
-import { BOUNDED_READ_EVIDENCE_BYTES } from './local-server';
-import { TEST_TIMEOUT_MS, runCli } from './run-cli';
+import { FAKE_CALLER, startFakeSts } from '../helpers/fakes/sts';
+import { createFakeProject, type FakeProject } from '../helpers/fakes/terraform';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from '../helpers/hostile-text';
+import {
+  BOUNDED_READ_EVIDENCE_BYTES,
+  closedPort,
+  type LocalServer,
+  startLocalServer,
+} from '../helpers/fakes/local-server';
+import { TEST_TIMEOUT_MS, runCli } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 
@@ -20,36 +21,25 @@ const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 interface Setup {
   sts: Awaited<ReturnType<typeof startFakeSts>>;
   /** Accepts connections and never answers, like an unreachable instance metadata service. */
-  blackHole: http.Server;
-  blackHoleUrl: string;
+  blackHole: LocalServer;
   project: FakeProject;
 }
-
-const listen = async (server: http.Server) => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-};
 
 // Started once, lazily: concurrent tests may start before a beforeAll would have finished.
 let started: Promise<Setup> | undefined;
 const setup = () =>
-  (started ??= (async () => {
-    const blackHole = http.createServer(() => undefined);
-    return {
-      sts: await startFakeSts(),
-      blackHole,
-      blackHoleUrl: await listen(blackHole),
-      project: createFakeProject({}),
-    };
-  })());
+  (started ??= (async () => ({
+    sts: await startFakeSts(),
+    blackHole: await startLocalServer(() => undefined),
+    project: createFakeProject(),
+  }))());
 
 afterAll(async () => {
   if (!started) return;
   const { sts, blackHole, project } = await started;
   await sts.close();
-  blackHole.closeAllConnections();
-  blackHole.close();
-  fs.rmSync(project.dir, { recursive: true, force: true });
+  await blackHole.close();
+  project.remove();
 });
 
 const credentials = { AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY };
@@ -109,9 +99,9 @@ test.concurrent('offline, without terraform: says AWS is unreachable and exits 1
 test.concurrent(
   'no credentials and a metadata service that never answers: bounded by --timeout',
   async () => {
-    const { blackHoleUrl, project } = await setup();
+    const { blackHole, project } = await setup();
     const result = await runCli(['doctor', '--timeout', '1'], {
-      env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: blackHoleUrl, TF_CLI_CONFIG_FILE: project.cliConfig },
+      env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: blackHole.url, TF_CLI_CONFIG_FILE: project.cliConfig },
       path: `${project.binDir}:/usr/bin:/bin`,
     });
 

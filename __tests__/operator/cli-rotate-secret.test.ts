@@ -6,11 +6,11 @@
  */
 import * as fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
+import { createFakeProject, type FakeProject, stackOutputValues } from '../helpers/fakes/terraform';
 import { PROJECT_ROOT } from '../helpers/project';
-import { TERMINAL_ACTIVE } from './hostile-text';
-import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from './local-server';
-import { type CliResult, errorLine, runCli, TEST_TIMEOUT_MS, WITHOUT_NETWORK } from './run-cli';
+import { TERMINAL_ACTIVE } from '../helpers/hostile-text';
+import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from '../helpers/fakes/local-server';
+import { type CliResult, errorLine, runCli, TEST_TIMEOUT_MS, WITHOUT_NETWORK } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 
@@ -128,7 +128,7 @@ describe('options are checked before anything is read or sent', () => {
       );
 
       expect(result.code).toBe(2);
-      expect(errorLine(result)).toMatch(/^error: stack m2m-auth-prod is not in /);
+      expect(errorLine(result)).toMatch(/^error: stack m2m-auth-prod is not synthesized in /);
     },
   );
 
@@ -250,7 +250,7 @@ describe('AWS answers, through AWS_ENDPOINT_URL', () => {
   );
 
   test.concurrent('an endless reply exits 4, having read 1 MiB and closed the connection', async () => {
-    const { handler, sent } = endlessReply({ 'content-type': 'application/x-amz-json-1.1' });
+    const { handler, sent } = endlessReply({ headers: { 'content-type': 'application/x-amz-json-1.1' } });
     const server = await startLocalServer(handler);
     try {
       const result = checked(

@@ -3,10 +3,10 @@
  * (output, options, stack, exit codes). The library tests cover the wording of every error.
  */
 import * as fs from 'node:fs';
-import { createSigningKey, FakeCognito } from './fake-cognito';
-import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
-import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
-import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from './local-server';
+import { createSigningKey, FakeCognito, READ, WRITE } from '../helpers/fakes/cognito';
+import { createFakeProject, type FakeProject, stackOutputValues } from '../helpers/fakes/terraform';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from '../helpers/hostile-text';
+import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from '../helpers/fakes/local-server';
 import {
   type CliResult,
   errorLine,
@@ -14,16 +14,14 @@ import {
   runCli,
   TEST_TIMEOUT_MS,
   WITHOUT_NETWORK,
-} from './run-cli';
+} from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 
 const SECRET = 'env-secret-0123456789';
 const STACK_SECRETS = ['stack-secret-a', 'stack-secret-b'];
-const READ = 'm2m-client/read';
 const REPORTING_SECRET_ARN =
   'arn:aws:secretsmanager:us-east-1:123456789012:secret:m2m-auth/dev/reporting-AbCdEf';
-const WRITE = 'm2m-client/write';
 
 interface Setup {
   fake: FakeCognito;
@@ -202,7 +200,7 @@ test.concurrent('invalid_scope with --stack names the scopes the client is allow
 
   expect(result.code).toBe(3);
   expect(errorLine(result)).toMatch(
-    /refused scope "m2m-client\/write" .*\(invalid_scope\).*\(client reporting is allowed: m2m-client\/read\)$/,
+    new RegExp(`refused scope "${WRITE}" .*\\(invalid_scope\\).*\\(client reporting is allowed: ${READ}\\)$`),
   );
 });
 

@@ -4,14 +4,21 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createSigningKey, ISSUER, jwksOf, mintAccessToken, POOL_ID, type SigningKey } from './fake-cognito';
-import { createFakeProject, type FakeProject, stackOutputValues } from './fake-terraform';
-import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
-import { errorLine, runCli, TEST_TIMEOUT_MS, WITHOUT_NETWORK } from './run-cli';
+import {
+  createSigningKey,
+  ISSUER,
+  jwksOf,
+  mintAccessToken,
+  POOL_ID,
+  type SigningKey,
+  READ,
+  WRITE,
+} from '../helpers/fakes/cognito';
+import { createFakeProject, type FakeProject, stackOutputValues } from '../helpers/fakes/terraform';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from '../helpers/hostile-text';
+import { errorLine, runCli, TEST_TIMEOUT_MS, WITHOUT_NETWORK } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
-
-const READ = 'm2m-client/read';
 
 interface Setup {
   key: SigningKey;
@@ -32,7 +39,7 @@ function setup(): Setup {
   return built;
 }
 
-afterAll(() => built && fs.rmSync(built.project.dir, { recursive: true, force: true }));
+afterAll(() => built?.project.remove());
 
 test.concurrent(
   'reads the token from stdin, the pool and clients from --stack, and prints the claims',
@@ -62,6 +69,35 @@ test.concurrent(
 );
 
 test.concurrent(
+  'run in a project whose cdktf.json names another output folder, --stack finds the stack there',
+  async () => {
+    const { key, jwksFile } = setup();
+    const project = createFakeProject({ 'm2m-auth-dev': stackOutputValues() }, { output: 'out/synth' });
+    try {
+      const verify = (stack: string) =>
+        runCli(
+          ['verify', mintAccessToken(key, 'client-a', [READ]), '--stack', stack, '--jwks-file', jwksFile],
+          {
+            cwd: project.dir,
+            path: `${project.binDir}:/usr/bin:/bin`,
+          },
+        );
+      const result = await verify('m2m-auth-dev');
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(result.stdout)).toMatchObject({ iss: ISSUER, client_id: 'client-a' });
+
+      const missing = await verify('m2m-auth-prod');
+      expect(missing.code).toBe(2);
+      expect(errorLine(missing)).toBe(
+        'error: stack m2m-auth-prod is not synthesized in out/synth (found: m2m-auth-dev): check the stack name, or run npx cdktf deploy m2m-auth-prod',
+      );
+    } finally {
+      project.remove();
+    }
+  },
+);
+
+test.concurrent(
   'takes the token first and the options after it, the pool from M2M_USER_POOL_ID',
   async () => {
     const { key, jwksFile } = setup();
@@ -83,12 +119,7 @@ test.concurrent.each([
     /^error: access token expired at 2023-11-14T22:13:20.000Z/,
   ],
   ['a token without exp', { exp: undefined }, [], /^error: access token has no exp claim/],
-  [
-    'a missing scope',
-    {},
-    ['--scope', 'm2m-client/write'],
-    /^error: access token lacks scope m2m-client\/write/,
-  ],
+  ['a missing scope', {}, ['--scope', WRITE], new RegExp(`^error: access token lacks scope ${WRITE}`)],
 ] as const)('%s exits 3 with one line', async (_name, claims, args, message) => {
   const { key, jwksFile } = setup();
   const token = mintAccessToken(key, 'client-a', [READ], claims);

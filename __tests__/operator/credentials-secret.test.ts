@@ -16,7 +16,8 @@ import {
   secretsManagerSecretLoader,
   writeCredentialsSecret,
 } from '../../operator/credentials-secret';
-import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from '../helpers/hostile-text';
+import { READ } from '../helpers/fakes/cognito';
 
 const SECRET = 'stored-secret-0123456789abcdef';
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:m2m-auth/dev/reporting-AbCdEf';
@@ -24,7 +25,7 @@ const DOCUMENT = {
   client_id: 'client-b',
   client_secret: SECRET,
   token_endpoint: 'https://m2m-rubicon-dev-auth.auth.eu-west-1.amazoncognito.com/oauth2/token',
-  scopes: ['m2m-client/read'],
+  scopes: [READ],
 };
 
 const secretsManager = mockClient(SecretsManagerClient);

@@ -5,7 +5,7 @@ import {
   readStackOutputs,
 } from '../../operator';
 import { checkTimeoutMs, MAX_TIMEOUT_MS, secondsToMs } from '../../operator/limits';
-import { POOL_ID } from './fake-cognito';
+import { POOL_ID } from '../helpers/fakes/cognito';
 
 // Node's timers overflow above 2^31-1 ms and fire at once; AbortSignal.timeout refuses fractions.
 const OUT_OF_RANGE = [0, -1, 0.5, 1.5, NaN, Infinity, -Infinity, MAX_TIMEOUT_MS + 1, 2 ** 31, 4_294_967_000];

@@ -18,25 +18,22 @@ import {
   SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import type { RotateFinishOptions, RotateStartOptions, RotateStatusOptions } from '../../operator/cli';
 import {
-  type RotateFinishCommandOptions,
-  type RotateSecretCommandOptions,
-  type RotateStartCommandOptions,
   type RotationDependencies,
   runRotateFinishCommand,
   runRotateStartCommand,
   runRotateStatusCommand,
 } from '../../operator/commands/rotate-secret';
-import type { CommandContext } from '../../operator/commands/command-context';
+import { type CommandContext, createCommandContext } from '../../operator/commands/command-context';
 import { ClientCredentialsTokenClient } from '../../operator/token-client';
 import { AwsRequestError, InputError, RotationRefusedError, StackOutputsError } from '../../operator/errors';
 import { parseStackOutputs } from '../../operator/stack-outputs';
 import { SecretRedactor } from '../../operator/secret-redaction';
-import { sanitizeForTerminal } from '../../operator/untrusted-text';
-import { type CognitoMock, mockCognitoRotation } from './cognito-rotation-mock';
-import { createSigningKey, FakeCognito } from './fake-cognito';
-import { stackOutputValues, terraformOutputDocument } from './fake-terraform';
-import { TERMINAL_ACTIVE } from './hostile-text';
+import { type CognitoMock, mockCognitoRotation } from '../helpers/fakes/cognito-rotation-mock';
+import { createSigningKey, FakeCognito, POOL_ID, READ, WRITE } from '../helpers/fakes/cognito';
+import { stackOutputValues, terraformOutputDocument } from '../helpers/fakes/terraform';
+import { TERMINAL_ACTIVE } from '../helpers/hostile-text';
 
 const FIRST_SECRET = 'first-secret-of-reporting-0123456789';
 const CHECKOUT_SECRET = 'first-secret-of-checkout-0123456789';
@@ -74,7 +71,7 @@ function terraformDocument(extra: Record<string, unknown> = {}) {
     client_id: 'client-b',
     client_secret: FIRST_SECRET,
     token_endpoint: fake.tokenEndpoint(),
-    scopes: ['m2m-client/read'],
+    scopes: [READ],
     ...extra,
   });
 }
@@ -85,8 +82,8 @@ beforeEach(async () => {
   fake = await FakeCognito.start({
     key: createSigningKey(),
     clients: {
-      'client-a': { secret: CHECKOUT_SECRET, scopes: ['m2m-client/read', 'm2m-client/write'] },
-      'client-b': { secret: FIRST_SECRET, scopes: ['m2m-client/read'] },
+      'client-a': { secret: CHECKOUT_SECRET, scopes: [READ, WRITE] },
+      'client-b': { secret: FIRST_SECRET, scopes: [READ] },
     },
   });
   cognito = mockCognitoRotation(fake, { now: () => clock });
@@ -138,7 +135,7 @@ interface Run {
 }
 
 /** Runs a command as cli.ts would: its context, and every output checked for secrets. */
-async function run<Options extends RotateSecretCommandOptions>(
+async function run<Options extends RotateStatusOptions>(
   command: (context: CommandContext<Options>, deps: RotationDependencies) => Promise<void>,
   options: NoInfer<Options>,
   dependencies = deps(),
@@ -147,15 +144,11 @@ async function run<Options extends RotateSecretCommandOptions>(
   const redactor = new SecretRedactor();
   let stdout = '';
   let stderr = '';
-  const context: CommandContext<Options> = {
-    options,
-    fromEnvironment: new Set(),
-    redactor,
-    print: (text) => (stdout += redactor.redact(sanitizeForTerminal(text, { multiline: true }))),
-    printSecretData: (text) => (stdout += sanitizeForTerminal(text, { multiline: true })),
-    note: (text) => (stderr += redactor.redact(sanitizeForTerminal(text, { multiline: true }))),
+  const context = createCommandContext(options, new Set(), redactor, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
     stdoutIsTerminal,
-  };
+  });
   let error: Error | undefined;
   try {
     await command(context, dependencies);
@@ -172,11 +165,11 @@ async function run<Options extends RotateSecretCommandOptions>(
 /** What commander would give the command with only --stack and --client reporting. */
 const BASE = { stack: 'm2m-auth-dev', client: 'reporting', projectDir: '.', timeout: 5 };
 
-const start = (options: Partial<RotateStartCommandOptions> = {}, dependencies?: RotationDependencies) =>
+const start = (options: Partial<RotateStartOptions> = {}, dependencies?: RotationDependencies) =>
   run(runRotateStartCommand, { ...BASE, wait: 0, ...options }, dependencies);
-const finish = (options: Partial<RotateFinishCommandOptions> = {}, dependencies?: RotationDependencies) =>
+const finish = (options: Partial<RotateFinishOptions> = {}, dependencies?: RotationDependencies) =>
   run(runRotateFinishCommand, { ...BASE, ...options }, dependencies);
-const status = (options: Partial<RotateSecretCommandOptions> = {}) =>
+const status = (options: Partial<RotateStatusOptions> = {}) =>
   run(runRotateStatusCommand, { ...BASE, ...options });
 
 /** The error a run threw, of the expected class, with its one-line message. */
@@ -218,7 +211,7 @@ describe('start', () => {
       client_id: 'client-b',
       client_secret: newSecret,
       token_endpoint: fake.tokenEndpoint(),
-      scopes: ['m2m-client/read'],
+      scopes: [READ],
       client_secret_id: added.id,
     });
     expect(added.created.getTime()).toBe(START);
@@ -242,7 +235,7 @@ describe('start', () => {
     stored.set(ARN, [terraformDocument({ owner: 'team-a', scopes: ['m2m-client/old'] })]);
     await start();
 
-    expect(document()).toMatchObject({ owner: 'team-a', scopes: ['m2m-client/read'] });
+    expect(document()).toMatchObject({ owner: 'team-a', scopes: [READ] });
   });
 
   test('--json prints what was done, and never the secret, where Secrets Manager holds it', async () => {
@@ -319,7 +312,8 @@ describe('start', () => {
     expect(stored.get(ARN)).toHaveLength(1);
   });
 
-  test('keeps asking while Cognito does not yet accept the new secret, then stores it', async () => {
+  /** Cognito, for a moment after adding a secret, refuses it at the token endpoint. */
+  const newSecretsNotYetAccepted = () =>
     cognito.on(AddUserPoolClientSecretCommand).callsFake((input) => {
       const secret = fake.addClientSecret(input.ClientId, new Date(clock));
       fake.notYetAccepted.add(secret.value);
@@ -331,6 +325,9 @@ describe('start', () => {
         },
       };
     });
+
+  test('keeps asking while Cognito does not yet accept the new secret, then stores it', async () => {
+    newSecretsNotYetAccepted();
     const accepting = deps({
       sleep: async (ms) => {
         sleeps.push(ms);
@@ -347,17 +344,7 @@ describe('start', () => {
   });
 
   test('a new secret that never gets a token is deleted again, and Secrets Manager is left alone', async () => {
-    cognito.on(AddUserPoolClientSecretCommand).callsFake((input) => {
-      const secret = fake.addClientSecret(input.ClientId, new Date(clock));
-      fake.notYetAccepted.add(secret.value);
-      return {
-        ClientSecretDescriptor: {
-          ClientSecretId: secret.id,
-          ClientSecretValue: secret.value,
-          ClientSecretCreateDate: secret.created,
-        },
-      };
-    });
+    newSecretsNotYetAccepted();
     const result = await start({ wait: 5 });
 
     const error = refusedWith(result, RotationRefusedError);
@@ -415,7 +402,7 @@ describe('start', () => {
 
     expect(refusedWith(result, AwsRequestError).message).toMatch(
       new RegExp(
-        `; and deleting the unused new secret client-b--${START} of .* failed \\(Cognito DeleteUserPoolClientSecret for client reporting \\(client-b\\) failed \\(HTTP 429, TooManyRequestsException: slow down\\): retry later\\): delete it with aws cognito-idp delete-user-pool-client-secret --user-pool-id us-east-1_TestPool1 --client-id client-b --client-secret-id client-b--${START}, then start again$`,
+        `; and deleting the unused new secret client-b--${START} of .* failed \\(Cognito DeleteUserPoolClientSecret for client reporting \\(client-b\\) failed \\(HTTP 429, TooManyRequestsException: slow down\\): retry later\\): delete it with aws cognito-idp delete-user-pool-client-secret --user-pool-id ${POOL_ID} --client-id client-b --client-secret-id client-b--${START}, then start again$`,
       ),
     );
   });

@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseStackOutputs, readStackOutputs, selectStackClient, StackOutputsError } from '../../operator';
-import { POOL_ID } from './fake-cognito';
+import { POOL_ID, READ, WRITE } from '../helpers/fakes/cognito';
 import {
   createFakeProject,
   type FakeProject,
   stackOutputValues,
   terraformOutputDocument,
-} from './fake-terraform';
-import { TEST_TIMEOUT_MS } from './run-cli';
+} from '../helpers/fakes/terraform';
+import { TEST_TIMEOUT_MS } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 
@@ -21,7 +21,7 @@ beforeAll(() => {
     'm2m-auth-empty': {},
   });
 });
-afterAll(() => fs.rmSync(project.dir, { recursive: true, force: true }));
+afterAll(() => project.remove());
 
 const read = (stack: string, terraform = project.terraform) =>
   readStackOutputs(stack, { projectDir: project.dir, terraform });
@@ -33,7 +33,7 @@ async function problem(promise: Promise<unknown>): Promise<StackOutputsError> {
   return error as StackOutputsError;
 }
 
-test('reads the outputs by running terraform output -json in cdktf.out/stacks/<stack>', async () => {
+test("reads the outputs by running terraform output -json in the stack's folder, as cdktf's manifest.json names it", async () => {
   const outputs = await read('m2m-auth-dev');
 
   expect(outputs).toMatchObject({
@@ -42,7 +42,7 @@ test('reads the outputs by running terraform output -json in cdktf.out/stacks/<s
     userPoolId: POOL_ID,
     clientId: 'client-a',
     clientSecret: 'stack-secret-a',
-    clientScopes: { reporting: ['m2m-client/read'] },
+    clientScopes: { reporting: [READ] },
   });
 });
 
@@ -53,7 +53,7 @@ test('selects the first client by default, another by name, and names the client
     name: 'm2m-client',
     clientId: 'client-a',
     clientSecret: 'stack-secret-a',
-    scopes: ['m2m-client/read', 'm2m-client/write'],
+    scopes: [READ, WRITE],
   });
   expect(selectStackClient(outputs, 'reporting')).toMatchObject({
     clientId: 'client-b',
@@ -69,8 +69,29 @@ test('a stack that is not synthesized: lists the stacks there are', async () => 
 
   expect(error.problem).toBe('not-synthesized');
   expect(error.message).toMatch(
-    /stack m2m-auth-prod is not in .*cdktf.out\/stacks \(found: m2m-auth-dev, m2m-auth-empty, m2m-auth-staging\)/,
+    /stack m2m-auth-prod is not synthesized in .*cdktf.out \(found: m2m-auth-dev, m2m-auth-empty, m2m-auth-staging\): check the stack name/,
   );
+});
+
+test('finds the stacks in the output folder cdktf.json names, and only there', async () => {
+  const elsewhere = createFakeProject({ 'm2m-auth-dev': stackOutputValues() }, { output: 'build/synth' });
+  try {
+    const outputs = await readStackOutputs('m2m-auth-dev', {
+      projectDir: elsewhere.dir,
+      terraform: elsewhere.terraform,
+    });
+    expect(outputs.userPoolId).toBe(POOL_ID);
+
+    fs.renameSync(path.join(elsewhere.dir, 'build'), path.join(elsewhere.dir, 'cdktf.out'));
+    const moved = await problem(
+      readStackOutputs('m2m-auth-dev', { projectDir: elsewhere.dir, terraform: elsewhere.terraform }),
+    );
+    expect(moved.message).toMatch(
+      /^stack m2m-auth-dev is not synthesized in .*build\/synth: run npx cdktf deploy/,
+    );
+  } finally {
+    elsewhere.remove();
+  }
 });
 
 test('a project without cdktf.out: deploy first', async () => {

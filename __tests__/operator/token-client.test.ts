@@ -1,17 +1,20 @@
 import { ClientCredentialsTokenClient, type ClientCredentialsTokenClientOptions } from '../../operator';
 import { InputError, TokenEndpointError, TokenRequestError } from '../../operator/errors';
 import { refreshMarginMs } from '../../operator/token-client';
-import { closedPort, createSigningKey, FakeCognito, type Scenario } from './fake-cognito';
-import { ALL_HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
-import { BOUNDED_READ_EVIDENCE_BYTES, endlessReply, startLocalServer } from './local-server';
-import { TEST_TIMEOUT_MS } from './run-cli';
+import { createSigningKey, FakeCognito, type Scenario, READ, WRITE } from '../helpers/fakes/cognito';
+import { ALL_HOSTILE, TERMINAL_ACTIVE } from '../helpers/hostile-text';
+import {
+  BOUNDED_READ_EVIDENCE_BYTES,
+  closedPort,
+  endlessReply,
+  startLocalServer,
+} from '../helpers/fakes/local-server';
+import { TEST_TIMEOUT_MS } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 
 // Characters that RFC 6749 2.3.1 form-encodes before HTTP Basic: space, "+", "/", ":" and "%".
 const SECRET = 's3cr3t with+plus/slash:colon%pct';
-const READ = 'm2m-client/read';
-const WRITE = 'm2m-client/write';
 
 let fake: FakeCognito;
 

@@ -1,5 +1,5 @@
 import { jsonForTerminal, oneLine, sanitizeForTerminal } from '../../operator/untrusted-text';
-import { HOSTILE, TERMINAL_ACTIVE } from './hostile-text';
+import { HOSTILE, TERMINAL_ACTIVE } from '../helpers/hostile-text';
 
 const { ESC, BEL, R } = { ESC: '\x1b', BEL: '\x07', R: '\uFFFD' };
 

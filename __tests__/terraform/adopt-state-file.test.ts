@@ -5,23 +5,22 @@
  * the e2e test runs --finish --from-dir against the emulator.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { deriveAdoption, findDeployment, planAdoption } from '../../operator/adopt';
 import { readStateFile } from '../../operator/terraform-state';
 import { runCommand } from '../../terraform-check/terraform';
-import { PROJECT_ROOT } from '../helpers/project';
+import { createFakeProject, type FakeProject } from '../helpers/fakes/terraform';
 import { ORIGINAL_STATE, originalState } from '../operator/old-states';
-import { runCli } from '../operator/run-cli';
+import { runCli } from '../helpers/run-cli';
 import { describeWithTerraform } from './with-terraform';
 
 describeWithTerraform('adopt --finish on a local state file, with real terraform', (tf) => {
-  let dir: string;
-  afterAll(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+  let project: FakeProject | undefined;
+  afterAll(() => project?.remove());
 
   test('removes the four from the state file and keeps the file as it was as the backup', async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-adopt-finish-'));
-    fs.copyFileSync(path.join(PROJECT_ROOT, 'cdktf.json'), path.join(dir, 'cdktf.json'));
+    project = createFakeProject();
+    const { dir } = project;
     const oldState = path.join(dir, 'old', 'terraform.tfstate');
     fs.mkdirSync(path.dirname(oldState));
     // An extra resource of the old configuration, which must stay in its state.
@@ -36,7 +35,7 @@ describeWithTerraform('adopt --finish on a local state file, with real terraform
     fs.writeFileSync(oldState, JSON.stringify(state, null, 2));
     const before = fs.readFileSync(oldState, 'utf8');
     // The deployed stack: its state holds the same resources (the fixture, as Terraform shows it).
-    fs.mkdirSync(path.join(dir, 'cdktf.out', 'stacks', 'm2m-auth-dev'), { recursive: true });
+    project.addStack('m2m-auth-dev');
     const bin = path.join(dir, 'bin');
     fs.mkdirSync(bin);
     fs.writeFileSync(

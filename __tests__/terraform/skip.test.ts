@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCommand } from '../../terraform-check/terraform';
-import { PROJECT_ROOT } from '../helpers/project';
+import { runJest } from '../helpers/describe-needing';
 import { REQUIRE_TERRAFORM } from './with-terraform';
 
 /** Runs one Terraform suite in a fresh jest with terraform hidden from PATH. */
@@ -10,11 +9,7 @@ async function runWithoutTerraform(extraEnv: NodeJS.ProcessEnv) {
   const emptyPath = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-no-terraform-'));
   const { [REQUIRE_TERRAFORM]: _unset, ...inherited } = process.env;
   try {
-    return await runCommand(
-      process.execPath,
-      [require.resolve('jest/bin/jest'), '--selectProjects', 'terraform', '--ci', '--verbose', 'local-state'],
-      { cwd: PROJECT_ROOT, env: { ...inherited, PATH: emptyPath, ...extraEnv } },
-    );
+    return await runJest('terraform', 'local-state', { ...inherited, PATH: emptyPath, ...extraEnv });
   } finally {
     fs.rmSync(emptyPath, { recursive: true, force: true });
   }

@@ -1,4 +1,5 @@
 import { type OfflineTerraform, offlineTerraform } from '../../terraform-check/check-stacks';
+import { describeNeeding } from '../helpers/describe-needing';
 
 // Each terraform command loads the AWS provider (~1.5 s of CPU); a file's checks take tens of seconds.
 jest.setTimeout(120_000);
@@ -12,22 +13,18 @@ export const REQUIRE_TERRAFORM = 'M2M_AUTH_REQUIRE_TERRAFORM';
  */
 export function describeWithTerraform(name: string, body: (tf: () => OfflineTerraform) => void): void {
   const tf = offlineTerraform();
-  if (!tf) {
-    const reason = 'terraform is not on PATH';
-    if (process.env[REQUIRE_TERRAFORM] === '1') {
-      describe(name, () => {
-        test(`needs terraform (${REQUIRE_TERRAFORM}=1)`, () => {
-          throw new Error(`${reason}, and ${REQUIRE_TERRAFORM}=1 requires the Terraform checks to run`);
-        });
-      });
-    } else {
-      process.stderr.write(`Skipping "${name}": ${reason}\n`);
-      describe.skip(`${name} [skipped: ${reason}]`, () => body(() => tf as never));
-    }
-    return;
-  }
-  describe(name, () => {
-    afterAll(() => tf.dispose());
-    body(() => tf);
+  const missing = tf ? undefined : 'terraform is not on PATH';
+  const requirement = {
+    missing,
+    requiredBy: REQUIRE_TERRAFORM,
+    needs: 'terraform',
+    suite: 'the Terraform checks',
+  };
+  describeNeeding(name, requirement, () => {
+    afterAll(() => tf?.dispose());
+    body(() => {
+      if (!tf) throw new Error(missing);
+      return tf;
+    });
   });
 }

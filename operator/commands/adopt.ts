@@ -7,8 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stackName } from '../../constructs/m2m-auth-stack';
+import { findSynthesizedStack, outputDirectory } from '../../terraform-check/synthesize';
 import { displayPath } from '../../terraform-check/terraform';
 import {
+  adoptedResources,
   type Adoption,
   checkTakenOver,
   deriveAdoption,
@@ -20,7 +22,6 @@ import {
   withoutImports,
 } from '../adopt';
 import { AdoptionRefusedError, InputError } from '../errors';
-import { stackDirectory } from '../stack-outputs';
 import {
   checkedDir,
   parseState,
@@ -31,24 +32,13 @@ import {
   type TerraformRunOptions,
 } from '../terraform-state';
 import { printable } from '../untrusted-text';
+import type { AdoptOptions } from '../cli';
 import type { CommandContext } from './command-context';
-
-export interface AdoptCommandOptions {
-  /** The old configuration's local state file. */
-  fromState?: string;
-  /** The old configuration's folder, whose state `terraform show -json` reads. */
-  fromDir?: string;
-  /** This project's root, which holds cdktf.json. */
-  projectDir: string;
-  finish?: boolean;
-  /** Seconds each terraform command may take. */
-  timeout: number;
-}
 
 /** cdktf.json is a few kilobytes; this bounds a read of something else by mistake. */
 const MAX_CDKTF_JSON_BYTES = 1024 * 1024;
 
-export async function runAdoptCommand(context: CommandContext<AdoptCommandOptions>): Promise<void> {
+export async function runAdoptCommand(context: CommandContext<AdoptOptions>): Promise<void> {
   const { options } = context;
   if ((options.fromState === undefined) === (options.fromDir === undefined)) {
     throw new InputError('adopt reads one old deployment: pass either --from-state or --from-dir');
@@ -67,7 +57,7 @@ export async function runAdoptCommand(context: CommandContext<AdoptCommandOption
  * local and remote states alike), and that very text becomes the backup.
  */
 async function readOldState(
-  options: AdoptCommandOptions,
+  options: AdoptOptions,
   run: TerraformRunOptions,
 ): Promise<{ resources: StateResource[]; pulled?: string }> {
   if (options.fromState !== undefined) return { resources: readStateFile(options.fromState) };
@@ -81,17 +71,14 @@ async function readOldState(
   return { resources: await readStateWithTerraform(dir, run) };
 }
 
-function maskClientSecrets(
-  context: CommandContext<AdoptCommandOptions>,
-  resources: readonly StateResource[],
-): void {
+function maskClientSecrets(context: CommandContext<AdoptOptions>, resources: readonly StateResource[]): void {
   for (const resource of resources) {
     if (resource.type === USER_POOL_CLIENT) context.redactor.add(String(resource.values.client_secret ?? ''));
   }
 }
 
 /** Writes the settings and imports into cdktf.json and says what comes next. */
-function start(context: CommandContext<AdoptCommandOptions>, adoption: Adoption): void {
+function start(context: CommandContext<AdoptOptions>, adoption: Adoption): void {
   const { options } = context;
   const file = path.join(options.projectDir, 'cdktf.json');
   const cdktfJson = readCdktfJson(file);
@@ -122,7 +109,7 @@ function start(context: CommandContext<AdoptCommandOptions>, adoption: Adoption)
     '',
     'Next:',
     `  npm run diff -- ${stack}      the plan must say the above; nothing to add or destroy`,
-    `  npm run deploy -- ${stack}    imports them (or synth, then terraform apply in cdktf.out/stacks/${stack})`,
+    `  npm run deploy -- ${stack}    imports them (or npm run synth, then terraform apply in its folder in ${displayPath(outputDirectory(options.projectDir))})`,
     `  npm run --silent m2m -- adopt --finish ${sourceArguments(options)}`,
     '      then drops them from the old state (with a backup), so the old configuration cannot destroy them',
   ];
@@ -131,7 +118,7 @@ function start(context: CommandContext<AdoptCommandOptions>, adoption: Adoption)
 
 /** After the deploy: the old state lets go of what the new state holds, with a backup first. */
 async function finish(
-  context: CommandContext<AdoptCommandOptions>,
+  context: CommandContext<AdoptOptions>,
   adoption: Adoption,
   pulled: string | undefined,
   run: TerraformRunOptions,
@@ -139,12 +126,14 @@ async function finish(
   const { options } = context;
   const { deployment, environment } = adoption;
   const stack = stackName(environment);
-  const stackDir = stackDirectory(stack, options.projectDir);
-  if (!fs.existsSync(stackDir)) {
-    throw new AdoptionRefusedError(
-      `stack ${stack} is not synthesized in ${displayPath(path.dirname(stackDir))}, so nothing shows it holds the resources: deploy first (npm run deploy -- ${stack}), then run adopt --finish again`,
-    );
-  }
+  const stackDir = findSynthesizedStack(
+    options.projectDir,
+    stack,
+    (cause) =>
+      new AdoptionRefusedError(
+        `${cause}, so nothing shows it holds the resources: deploy first (npm run deploy -- ${stack}), then run adopt --finish again`,
+      ),
+  );
   let taken: StateResource[];
   try {
     taken = await readStateWithTerraform(stackDir, run);
@@ -159,12 +148,7 @@ async function finish(
   maskClientSecrets(context, taken);
   checkTakenOver(deployment, taken, stack);
 
-  const addresses = [
-    deployment.pool,
-    deployment.resourceServer,
-    deployment.domain,
-    ...deployment.clients,
-  ].map((resource) => resource.address);
+  const addresses = adoptedResources(deployment).map((resource) => resource.address);
   const backup = await removeFromOldState(options, addresses, pulled, run);
   const file = path.join(options.projectDir, 'cdktf.json');
   const cdktfJson = readCdktfJson(file);
@@ -188,7 +172,7 @@ async function finish(
 
 /** Backs up the old state, then `terraform state rm`s the addresses; returns the backup's path. */
 async function removeFromOldState(
-  options: AdoptCommandOptions,
+  options: AdoptOptions,
   addresses: readonly string[],
   pulled: string | undefined,
   run: TerraformRunOptions,
@@ -268,7 +252,7 @@ function describeTags(tags: {
 }
 
 /** The --from-state or --from-dir argument again, quoted for a POSIX shell. */
-function sourceArguments(options: AdoptCommandOptions): string {
+function sourceArguments(options: AdoptOptions): string {
   const [flag, value] =
     options.fromState !== undefined ? ['--from-state', options.fromState] : ['--from-dir', options.fromDir!];
   const dir = options.projectDir === '.' ? '' : ` --project-dir ${shellWord(options.projectDir)}`;

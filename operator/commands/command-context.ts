@@ -3,6 +3,7 @@ import { describeBytes, readStreamWithLimit, TooLargeError } from '../bounded-re
 import { InputError } from '../errors';
 import { MAX_READ_BYTES } from '../limits';
 import type { SecretRedactor } from '../secret-redaction';
+import { sanitizeForTerminal } from '../untrusted-text';
 
 export interface CommandContext<Options> {
   /** The parsed options, defaults and environment variables included. */
@@ -22,6 +23,39 @@ export interface CommandContext<Options> {
   note(text: string): void;
   /** Whether stdout is a terminal, where a secret would stay on screen and in scrollback. */
   readonly stdoutIsTerminal: boolean;
+}
+
+/** Where a command writes: the process's stdout and stderr, or a test's. */
+export interface CommandOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readonly stdoutIsTerminal: boolean;
+}
+
+const processOutput: CommandOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  stdoutIsTerminal: process.stdout.isTTY === true,
+};
+
+/** A command's context: everything it prints sanitized, and masked but where it hands a secret over. */
+export function createCommandContext<Options>(
+  options: Options,
+  fromEnvironment: ReadonlySet<keyof Options>,
+  redactor: SecretRedactor,
+  output: CommandOutput = processOutput,
+): CommandContext<Options> {
+  const clean = (text: string) => sanitizeForTerminal(text, { multiline: true });
+  return {
+    options,
+    fromEnvironment,
+    redactor,
+    // All data passes here: nothing a server or token put in it can drive the terminal.
+    print: (text) => output.stdout(redactor.redact(clean(text))),
+    printSecretData: (text) => output.stdout(clean(text)),
+    note: (text) => output.stderr(redactor.redact(clean(text))),
+    stdoutIsTerminal: output.stdoutIsTerminal,
+  };
 }
 
 /**

@@ -3,20 +3,15 @@
  * on one line with a mark and, when it fails, the fix. Every network step has a time limit, so the
  * command finishes quickly offline.
  */
-import { execFile } from 'node:child_process';
 import { type MirrorFallback, withMirrorFallback } from '../../terraform-check/cli-config';
 import { checkProviderInstallation } from '../../terraform-check/provider-installation';
-import { findTerraform } from '../../terraform-check/terraform';
-import { limitReplies } from '../aws';
+import { findTerraform, TERRAFORM_INSTALL_URL, terraformVersions } from '../../terraform-check/terraform';
+import { awsClientConfig, limitReplies } from '../aws';
 import { describeBytes, TooLargeError } from '../bounded-read';
 import { MAX_READ_BYTES, secondsToMs } from '../limits';
 import { oneLine } from '../untrusted-text';
+import type { DoctorOptions } from '../cli';
 import type { CommandContext } from './command-context';
-
-export interface DoctorCommandOptions {
-  /** Seconds each AWS step may take. */
-  timeout: number;
-}
 
 /** ✓ passed, ✗ a required check failed, ! worth knowing but not blocking. */
 type Mark = '✓' | '✗' | '!';
@@ -33,7 +28,7 @@ const PROVIDER_INSTALL_TIMEOUT_MS = 120_000;
 const MINIMUM_TERRAFORM_FOR_S3_LOCKING = [1, 10] as const;
 
 /** Runs every check and prints one line each; returns how many required checks failed. */
-export async function runDoctorCommand(context: CommandContext<DoctorCommandOptions>): Promise<number> {
+export async function runDoctorCommand(context: CommandContext<DoctorOptions>): Promise<number> {
   const timeoutMs = secondsToMs(context.options.timeout);
   // Started together; printed in order.
   const terraform = checkTerraform(timeoutMs);
@@ -62,37 +57,23 @@ function checkNode(version: string): CheckResult {
       };
 }
 
-function checkTerraform(timeoutMs: number): Promise<CheckResult> {
-  return new Promise((resolve) => {
-    execFile(
-      'terraform',
-      ['version', '-json'],
-      // No update check: offline it would wait for the network.
-      { timeout: timeoutMs, env: { ...process.env, CHECKPOINT_DISABLE: '1' } },
-      (error, stdout) => {
-        if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
-          return resolve({
-            mark: '✗',
-            text: 'Terraform not found on PATH: install it (https://developer.hashicorp.com/terraform/install)',
-          });
-        }
-        const version = terraformVersion(stdout);
-        if (error || !version) {
-          return resolve({
-            mark: '✗',
-            text: `terraform version failed (${error?.killed ? 'timed out' : error ? firstLine(error) : 'no version printed'}): check the Terraform installation`,
-          });
-        }
-        if (!atLeast(version, MINIMUM_TERRAFORM_FOR_S3_LOCKING)) {
-          return resolve({
-            mark: '!',
-            text: `Terraform ${version}: remote state (S3 native locking) needs ${MINIMUM_TERRAFORM_FOR_S3_LOCKING.join('.')} or newer; local state works`,
-          });
-        }
-        resolve({ mark: '✓', text: `Terraform ${version}` });
-      },
-    );
-  });
+async function checkTerraform(timeoutMs: number): Promise<CheckResult> {
+  if (!findTerraform()) {
+    return { mark: '✗', text: `Terraform not found on PATH: install it (${TERRAFORM_INSTALL_URL})` };
+  }
+  let version: string;
+  try {
+    ({ terraform: version } = await terraformVersions({ timeoutMs }));
+  } catch (error) {
+    return { mark: '✗', text: `${firstLine(error)}: check the Terraform installation` };
+  }
+  if (!atLeast(version, MINIMUM_TERRAFORM_FOR_S3_LOCKING)) {
+    return {
+      mark: '!',
+      text: `Terraform ${version}: remote state (S3 native locking) needs ${MINIMUM_TERRAFORM_FOR_S3_LOCKING.join('.')} or newer; local state works`,
+    };
+  }
+  return { mark: '✓', text: `Terraform ${version}` };
 }
 
 /**
@@ -123,16 +104,6 @@ async function checkAwsProvider(timeoutMs: number): Promise<CheckResult | undefi
   } finally {
     fallback?.dispose();
   }
-}
-
-function terraformVersion(stdout: string): string | undefined {
-  try {
-    const version = (JSON.parse(stdout) as { terraform_version?: unknown }).terraform_version;
-    if (typeof version === 'string') return oneLine(version, 64);
-  } catch {
-    // Terraform before 0.13 has no -json; read "Terraform v0.12.31".
-  }
-  return /v?(\d+\.\d+\.\d+)/.exec(stdout)?.[1];
 }
 
 /** Region and credentials (looked up side by side, so offline costs one time limit), then STS. */
@@ -185,12 +156,7 @@ async function checkAws(timeoutMs: number): Promise<CheckResult[]> {
     return results;
   }
 
-  const client = new STSClient({
-    region: region ?? 'us-east-1',
-    credentials,
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
-  });
+  const client = new STSClient({ ...awsClientConfig(region ?? 'us-east-1', timeoutMs), credentials });
   // The SDK reads a reply whole, and AWS_ENDPOINT_URL_STS may point anywhere: bound what it reads.
   limitReplies(client.middlewareStack);
   const endpoint = process.env.AWS_ENDPOINT_URL_STS ?? `sts.${region ?? 'us-east-1'}.amazonaws.com`;

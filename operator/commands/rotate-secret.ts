@@ -7,28 +7,8 @@ import { secondsToMs } from '../limits';
 import { type ClientSecretInfo, ClientSecretRotation, formatDuration } from '../secret-rotation';
 import { readStackOutputs, selectStackClient, type StackClient, type StackOutputs } from '../stack-outputs';
 import { jsonForTerminal, oneLine } from '../untrusted-text';
+import type { RotateFinishOptions, RotateStartOptions, RotateStatusOptions } from '../cli';
 import type { CommandContext } from './command-context';
-
-export interface RotateSecretCommandOptions {
-  stack: string;
-  client?: string;
-  projectDir: string;
-  tokenEndpoint?: string;
-  /** Seconds. */
-  timeout: number;
-  json?: boolean;
-}
-
-export interface RotateStartCommandOptions extends RotateSecretCommandOptions {
-  /** Seconds. */
-  wait: number;
-}
-
-export interface RotateFinishCommandOptions extends RotateSecretCommandOptions {
-  /** Milliseconds. */
-  grace?: number;
-  yes?: boolean;
-}
 
 /** What the commands reach outside through; the tests give their own. */
 export interface RotationDependencies {
@@ -73,7 +53,7 @@ interface Prepared {
 }
 
 /** The stack's outputs, the client, and a rotation wired to Cognito and Secrets Manager. */
-async function prepare<Options extends RotateSecretCommandOptions & { wait?: number }>(
+async function prepare<Options extends RotateStatusOptions & { tokenEndpoint?: string; wait?: number }>(
   context: CommandContext<Options>,
   deps: RotationDependencies,
   beforeAws: (client: StackClient, outputs: StackOutputs) => void = () => undefined,
@@ -116,7 +96,7 @@ const secretJson = (secret: ClientSecretInfo) => ({ id: secret.id, created: secr
 
 /** Adds a secret, proves it, stores or hands it over, and says what comes next. */
 export async function runRotateStartCommand(
-  context: CommandContext<RotateStartCommandOptions>,
+  context: CommandContext<RotateStartOptions>,
   deps: RotationDependencies = defaultDependencies,
 ): Promise<void> {
   const { options } = context;
@@ -163,7 +143,7 @@ export async function runRotateStartCommand(
 
 /** Deletes the old secret once the grace period is over or the operator says so. */
 export async function runRotateFinishCommand(
-  context: CommandContext<RotateFinishCommandOptions>,
+  context: CommandContext<RotateFinishOptions>,
   deps: RotationDependencies = defaultDependencies,
 ): Promise<void> {
   const { options } = context;
@@ -194,7 +174,7 @@ export async function runRotateFinishCommand(
 
 /** The client's secrets and which one Secrets Manager holds, on stdout. */
 export async function runRotateStatusCommand(
-  context: CommandContext<RotateSecretCommandOptions>,
+  context: CommandContext<RotateStatusOptions>,
   deps: RotationDependencies = defaultDependencies,
 ): Promise<void> {
   const { options } = context;

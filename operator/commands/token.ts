@@ -4,21 +4,8 @@ import type { StackClient, StackOutputs } from '../stack-outputs';
 import { ClientCredentialsTokenClient } from '../token-client';
 import { jsonForTerminal, oneLine } from '../untrusted-text';
 import { secondsToMs } from '../limits';
+import type { TokenOptions } from '../cli';
 import { type CommandContext, readStdin, resolveOption } from './command-context';
-
-export interface TokenCommandOptions {
-  tokenEndpoint?: string;
-  clientId?: string;
-  clientSecret?: string;
-  clientSecretStdin?: boolean;
-  scope?: string[];
-  stack?: string;
-  client?: string;
-  projectDir: string;
-  /** Seconds. */
-  timeout: number;
-  json?: boolean;
-}
 
 /** Where each input can come from, for the message when it is missing. */
 const INPUTS = [
@@ -28,7 +15,7 @@ const INPUTS = [
 ] as const;
 
 /** Gets a token with the inputs resolved from options, stack and environment, and prints it. */
-export async function runTokenCommand(context: CommandContext<TokenCommandOptions>): Promise<void> {
+export async function runTokenCommand(context: CommandContext<TokenOptions>): Promise<void> {
   const { options, redactor } = context;
   redactor.add(options.clientSecret);
   if (options.client !== undefined && options.stack === undefined) {

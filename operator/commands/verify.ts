@@ -5,25 +5,13 @@ import { InputError } from '../errors';
 import { MAX_READ_BYTES } from '../limits';
 import { jsonForTerminal } from '../untrusted-text';
 import { secondsToMs } from '../limits';
+import type { VerifyOptions } from '../cli';
 import { type CommandContext, readStdin, resolveOption } from './command-context';
-
-export interface VerifyCommandOptions {
-  userPoolId?: string;
-  clientId?: string[];
-  scope?: string[];
-  jwksFile?: string;
-  jwksUri?: string;
-  stack?: string;
-  client?: string;
-  projectDir: string;
-  /** Seconds. */
-  timeout: number;
-}
 
 /** Verifies the token against the pool and clients resolved from options, stack and environment. */
 export async function runVerifyCommand(
   tokenArgument: string | undefined,
-  context: CommandContext<VerifyCommandOptions>,
+  context: CommandContext<VerifyOptions>,
 ): Promise<void> {
   const { options } = context;
   if (options.client !== undefined && options.stack === undefined) {

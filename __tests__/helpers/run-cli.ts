@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PROJECT_ROOT } from '../helpers/project';
+import { PROJECT_ROOT } from './project';
 
 /**
  * How long a test that starts processes or servers may take: the CLI starts in about a second on an

@@ -1,5 +1,5 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+/** A local stand-in for AWS STS, for the doctor's credential check. */
+import { endlessReply, startLocalServer } from './local-server';
 
 /** The caller the fake STS reports. */
 export const FAKE_CALLER = {
@@ -28,56 +28,30 @@ export interface FakeStsOptions {
   readonly endless?: boolean;
 }
 
+const XML_START = '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">';
+
 /**
- * A local stand-in for AWS STS that answers GetCallerIdentity, so the AWS provider or SDK can start
- * with dummy credentials and no network: point AWS_ENDPOINT_URL_STS at `url`.
+ * Answers GetCallerIdentity, so the AWS provider or SDK can start with dummy credentials and no
+ * network: point AWS_ENDPOINT_URL_STS at `url`.
  */
 export async function startFakeSts({ caller = FAKE_CALLER, endless = false }: FakeStsOptions = {}) {
   const requests: StsRequest[] = [];
-  let resolveSent: (bytes: number) => void = () => undefined;
-  const sentBytes = new Promise<number>((resolve) => (resolveSent = resolve));
-  const server = http.createServer((request, response) => {
+  const forever = endlessReply({ headers: { 'content-type': 'text/xml' }, start: XML_START, fill: ' ' });
+  const server = await startLocalServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
       const action = new URLSearchParams(body).get('Action') ?? '';
       requests.push({ action, body, authorization: request.headers.authorization });
+      if (endless) return forever.reply(response);
       response.writeHead(200, { 'content-type': 'text/xml' });
-      if (endless) return writeForever(response, resolveSent);
       response.end(
-        '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+        `${XML_START}<GetCallerIdentityResult>` +
           `<Arn>${caller.arn}</Arn><UserId>AIDACKCEVSQ6C2EXAMPLE</UserId><Account>${caller.account}</Account>` +
           '</GetCallerIdentityResult><ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId>' +
           '</ResponseMetadata></GetCallerIdentityResponse>',
       );
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    sentBytes,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** Writes chunks for as long as the client reads them; reports the bytes sent when it hangs up. */
-function writeForever(response: http.ServerResponse, done: (bytes: number) => void): void {
-  const chunk = Buffer.alloc(64 * 1024, ' ');
-  let bytes = 0;
-  const pump = () => {
-    while (!response.destroyed) {
-      bytes += chunk.length;
-      if (!response.write(chunk)) return;
-    }
-  };
-  response.on('drain', pump);
-  response.on('close', () => done(bytes));
-  response.write('<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">');
-  pump();
+  return { url: server.url, requests, sentBytes: forever.sent, close: server.close };
 }

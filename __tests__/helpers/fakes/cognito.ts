@@ -5,12 +5,15 @@
  * themselves are mocked with aws-sdk-client-mock, see cognito-rotation-mock.ts).
  */
 import { generateKeyPairSync, type KeyObject, randomBytes, randomUUID, sign } from 'node:crypto';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type * as http from 'node:http';
+import { type LocalServer, startLocalServer } from './local-server';
 
 export const REGION = 'us-east-1';
 export const POOL_ID = 'us-east-1_TestPool1';
 export const ISSUER = `https://cognito-idp.${REGION}.amazonaws.com/${POOL_ID}`;
+/** The scopes of the stack's default resource server, m2m-client. */
+export const READ = 'm2m-client/read';
+export const WRITE = 'm2m-client/write';
 
 export interface SigningKey {
   readonly kid: string;
@@ -120,22 +123,28 @@ export class FakeCognito {
   readonly notYetAccepted = new Set<string>();
 
   private constructor(
-    private readonly server: http.Server,
-    readonly url: string,
-  ) {}
-
-  static async start(options: FakeCognitoOptions): Promise<FakeCognito> {
-    const server = http.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const fake = new FakeCognito(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    private readonly options: FakeCognitoOptions,
+    private readonly server: LocalServer,
+  ) {
     const created = new Date('2026-01-01T00:00:00Z');
     for (const [clientId, client] of Object.entries(options.clients)) {
-      fake.secrets.set(clientId, [
+      this.secrets.set(clientId, [
         { id: `${clientId}--${created.getTime()}`, value: client.secret, created },
       ]);
     }
-    server.on('request', (request, response) => fake.handle(options, request, response));
+  }
+
+  static async start(options: FakeCognitoOptions): Promise<FakeCognito> {
+    // The handler runs only once a request comes, when `fake` is there.
+    const fake: FakeCognito = new FakeCognito(
+      options,
+      await startLocalServer((request, response) => fake.handle(request, response)),
+    );
     return fake;
+  }
+
+  get url(): string {
+    return this.server.url;
   }
 
   /**
@@ -195,12 +204,12 @@ export class FakeCognito {
     return `${this.url}/${POOL_ID}/.well-known/jwks.json`;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+  close(): Promise<void> {
+    return this.server.close();
   }
 
-  private handle(options: FakeCognitoOptions, request: http.IncomingMessage, response: http.ServerResponse) {
+  private handle(request: http.IncomingMessage, response: http.ServerResponse) {
+    const { options } = this;
     const reply = (status: number, body: unknown, type = 'application/json') => {
       response.writeHead(status, { 'content-type': type });
       response.end(typeof body === 'string' ? body : JSON.stringify(body));
@@ -264,13 +273,4 @@ function basicCredentials(header: string | undefined): [string, string] {
   const colon = decoded.indexOf(':');
   const formDecode = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '));
   return colon < 0 ? ['', ''] : [formDecode(decoded.slice(0, colon)), formDecode(decoded.slice(colon + 1))];
-}
-
-/** A port on 127.0.0.1 that nothing listens on. */
-export async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -12,7 +12,7 @@ import {
   ListUserPoolClientSecretsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import { type FakeCognito, FakeCognitoApiError, POOL_ID } from './fake-cognito';
+import { type FakeCognito, FakeCognitoApiError, POOL_ID } from './cognito';
 
 export type CognitoMock = AwsClientStub<CognitoIdentityProviderClient>;
 
