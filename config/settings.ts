@@ -43,9 +43,6 @@ import { REMOTE_STATE_DEFAULTS } from '../constructs/state-backend';
  */
 export const MAX_CLIENTS = 100;
 
-// operator/adopt.ts reads DEFAULTS.projectTag from here; the stack owns its defaults.
-export const DEFAULTS = M2M_AUTH_STACK_DEFAULTS;
-
 // cdktf stands references in for strings as "${TfToken[...]}" (lists "#{...}", maps "&{...}"): one
 // written in cdktf.json would be resolved to whatever token has that number, a variable or a secret.
 const CDKTF_TOKEN_MARKER = /[$#&]\{TfToken\[/;

@@ -41,6 +41,8 @@ export const TOKEN_VALIDITY_UNIT_SECONDS = { seconds: 1, minutes: 60, hours: 360
 export type TokenValidityUnit = keyof typeof TOKEN_VALIDITY_UNIT_SECONDS;
 // Object.keys is typed string[]; these keys are exactly the units.
 export const TOKEN_VALIDITY_UNITS = Object.keys(TOKEN_VALIDITY_UNIT_SECONDS) as TokenValidityUnit[];
+/** An app client secret's ID, "<client id>--<creation epoch>" (AddUserPoolClientSecret ClientSecretId). */
+export const CLIENT_SECRET_ID_MAX_LENGTH = 128;
 /** Cognito's default quota of app clients per user pool (adjustable). */
 export const APP_CLIENTS_PER_USER_POOL_QUOTA = 1000;
 /** Secrets Manager CreateSecret Name. */

@@ -12,9 +12,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, type TerraformResource, TerraformStack } from 'cdktf';
 import { ConfigError, parseSettings } from '../config/load';
-import { TOKEN_VALIDITY_UNIT_SECONDS, type TokenValidityUnit } from '../config/limits';
-import { brokenRules, ENVIRONMENTS, type EnvironmentName, settingRules } from '../config/rules';
-import { DEFAULTS, type Settings } from '../config/settings';
+import { TOKEN_VALIDITY_UNIT_SECONDS, type TokenValidityUnit } from '../constructs/limits';
+import { brokenRules, ENVIRONMENTS, type EnvironmentName, settingRules } from '../constructs/rules';
+import type { Settings } from '../config/settings';
+import { M2M_AUTH_STACK_DEFAULTS } from '../constructs/m2m-auth-stack';
 import { CognitoM2mAuth, userPoolDomain, userPoolName } from '../constructs/cognito-m2m-auth';
 import { defaultTags } from '../constructs/m2m-auth-stack';
 import { AdoptionRefusedError } from './errors';
@@ -197,7 +198,7 @@ export function deriveAdoption(deployment: OldDeployment): Adoption {
       awsRegion: poolId.slice(0, Math.max(0, poolId.indexOf('_'))),
       userPoolNamePrefix: named.prefix,
       domainPrefix,
-      projectTag: tags.Project ?? DEFAULTS.projectTag,
+      projectTag: tags.Project ?? M2M_AUTH_STACK_DEFAULTS.projectTag,
       resourceServer: { identifier, name: stringAt(resourceServer, 'name'), scopes },
       clients,
     },

@@ -1,5 +1,5 @@
 /**
- * A client's credentials in Secrets Manager (config/credentials-secret.ts has the document's keys):
+ * A client's credentials in Secrets Manager (constructs/credentials-document.ts has the document's keys):
  * read and rewritten by `m2m rotate-secret`, and read by services through
  * {@link secretsManagerSecretLoader}, so that a ClientCredentialsTokenClient picks up a rotated
  * secret without a restart.
@@ -10,14 +10,14 @@ import {
   CREDENTIALS_KEYS,
   type CredentialsDocument,
   credentialsDocumentSchema,
-} from '../config/credentials-secret';
+} from '../constructs/credentials-document';
 import { awsClientConfig, describeAwsFailure, limitReplies, regionOfArn } from './aws';
 import { describeBytes } from './bounded-read';
 import { InputError } from './errors';
 import { checkTimeoutMs } from './limits';
 import { oneLine } from './untrusted-text';
 
-export type { CredentialsDocument } from '../config/credentials-secret';
+export type { CredentialsDocument } from '../constructs/credentials-document';
 
 /** Secrets Manager's own limit on a secret's value (SecretString, 65536 bytes). */
 export const MAX_SECRET_STRING_BYTES = 65_536;

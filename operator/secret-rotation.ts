@@ -4,9 +4,10 @@
  * secrets): start adds a secret, proves it at the token endpoint and stores it in Secrets Manager;
  * finish deletes the old one once callers have moved; status says where things stand.
  */
+import { CLIENT_SECRET_ID_MAX_LENGTH } from '../constructs/limits';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CREDENTIALS_KEYS, type CredentialsDocument } from '../config/credentials-secret';
+import { CREDENTIALS_KEYS, type CredentialsDocument } from '../constructs/credentials-document';
 import { describeAwsFailure } from './aws';
 import { readCredentialsSecret, writeCredentialsSecret } from './credentials-secret';
 import { AwsRequestError, M2mError, RotationRefusedError, TokenRequestError } from './errors';
@@ -20,9 +21,6 @@ export const PROOF_INTERVAL_MS = 2_000;
 
 /** How long start keeps trying a new secret unless told otherwise. */
 export const DEFAULT_PROOF_WAIT_MS = 10_000;
-
-/** Cognito's longest ClientSecretId: "<client id>--<creation epoch>". */
-const MAX_SECRET_ID_LENGTH = 128;
 
 export interface ClientSecretRotationOptions {
   /** Cognito, in the user pool's region; every call is made once (AddUserPoolClientSecret is not idempotent). */
@@ -213,7 +211,7 @@ export class ClientSecretRotation {
       if (!secrets.some((secret) => secret.id === recorded)) {
         throw new RotationRefusedError(
           'stored-secret-unknown',
-          `Secrets Manager secret ${oneLine(arn)} records secret ${oneLine(recorded, MAX_SECRET_ID_LENGTH)}, which client ${this.name} no longer has (it has ${secrets.map((s) => this.describe(s)).join(', ')}): check with m2m rotate-secret status before deleting anything`,
+          `Secrets Manager secret ${oneLine(arn)} records secret ${oneLine(recorded, CLIENT_SECRET_ID_MAX_LENGTH)}, which client ${this.name} no longer has (it has ${secrets.map((s) => this.describe(s)).join(', ')}): check with m2m rotate-secret status before deleting anything`,
         );
       }
       try {
@@ -246,7 +244,7 @@ export class ClientSecretRotation {
 
   /** "<id> of <ISO date>", for messages. */
   private describe(secret: ClientSecretInfo): string {
-    return `${oneLine(secret.id, MAX_SECRET_ID_LENGTH)} of ${secret.created.toISOString()}`;
+    return `${oneLine(secret.id, CLIENT_SECRET_ID_MAX_LENGTH)} of ${secret.created.toISOString()}`;
   }
 
   private cause(error: unknown): string {
@@ -369,7 +367,7 @@ export class ClientSecretRotation {
     } catch (error) {
       return new AwsRequestError(
         error instanceof AwsRequestError ? error.problem : 'failed',
-        `${cause.message}; and deleting the unused new secret ${this.describe(added)} failed (${this.cause(error)}): delete it with aws cognito-idp delete-user-pool-client-secret --user-pool-id ${this.options.userPoolId} --client-id ${this.client.clientId} --client-secret-id ${oneLine(added.id, MAX_SECRET_ID_LENGTH)}, then start again`,
+        `${cause.message}; and deleting the unused new secret ${this.describe(added)} failed (${this.cause(error)}): delete it with aws cognito-idp delete-user-pool-client-secret --user-pool-id ${this.options.userPoolId} --client-id ${this.client.clientId} --client-secret-id ${oneLine(added.id, CLIENT_SECRET_ID_MAX_LENGTH)}, then start again`,
       );
     }
     if (cause instanceof RotationRefusedError) return cause;
@@ -398,16 +396,16 @@ export class ClientSecretRotation {
   ): ClientSecretInfo {
     const id = secret.ClientSecretId;
     const created = secret.ClientSecretCreateDate;
-    if (typeof id !== 'string' || id === '' || id.length > MAX_SECRET_ID_LENGTH) {
+    if (typeof id !== 'string' || id === '' || id.length > CLIENT_SECRET_ID_MAX_LENGTH) {
       throw this.unexpected(
         action,
-        `a ClientSecretId that is no string of 1 to ${MAX_SECRET_ID_LENGTH} characters`,
+        `a ClientSecretId that is no string of 1 to ${CLIENT_SECRET_ID_MAX_LENGTH} characters`,
       );
     }
     if (!(created instanceof Date) || Number.isNaN(created.getTime())) {
       throw this.unexpected(
         action,
-        `secret ${oneLine(id, MAX_SECRET_ID_LENGTH)} without a ClientSecretCreateDate`,
+        `secret ${oneLine(id, CLIENT_SECRET_ID_MAX_LENGTH)} without a ClientSecretCreateDate`,
       );
     }
     return { id, created };

@@ -1,2 +1,0 @@
-// operator/ still imports this from config/; its home is constructs/limits.ts.
-export * from '../constructs/limits';

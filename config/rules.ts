@@ -1,2 +1,0 @@
-// operator/ still imports this from config/; its home is constructs/rules.ts.
-export * from '../constructs/rules';
