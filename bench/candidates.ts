@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readCdktfJson } from '../terraform-check/synthesize';
-import { runCommand } from '../terraform-check/terraform';
+import { readCdktfJson } from '../terraform/synthesize';
+import { runCommand } from '../terraform/runner';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 const BASELINE_DIR = path.join(__dirname, 'baseline');

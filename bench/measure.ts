@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { terraformVersions } from '../terraform-check/terraform';
+import { terraformVersions } from '../terraform/runner';
 
 const PROBE = path.join(__dirname, 'rss-probe.js');
 const GNU_TIME = '/usr/bin/time';

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError } from '@commander-js/extra-typings';
-import { type MirrorFallback, withMirrorFallback } from '../terraform-check/cli-config';
-import { runAttached } from '../terraform-check/terraform';
+import { type MirrorFallback, withMirrorFallback } from '../terraform/cli-config';
+import { runAttached } from '../terraform/runner';
 import { type Emulator, startEmulator } from './emulator';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
@@ -19,7 +19,7 @@ const PROJECT_FILES = [
   'main.ts',
   'config',
   'constructs',
-  'terraform-check',
+  'terraform',
   'operator',
   'bin',
   'package.json',

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findOnPath } from '../terraform-check/terraform';
+import { findOnPath } from '../terraform/runner';
 
 const LAUNCHER = path.join(__dirname, 'moto_launcher.py');
 

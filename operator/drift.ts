@@ -7,8 +7,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findSynthesizedStack } from '../terraform-check/synthesize';
-import { runTerraform, terraformError, terraformJson, terraformStdout } from '../terraform-check/terraform';
+import { findSynthesizedStack } from '../terraform/synthesize';
+import { runTerraform, terraformError, terraformJson, terraformStdout } from '../terraform/runner';
 import { InputError } from './errors';
 import { oneLine } from './untrusted-text';
 

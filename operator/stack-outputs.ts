@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { stackOutputValuesSchema } from '../constructs/m2m-auth-outputs';
-import { findSynthesizedStack } from '../terraform-check/synthesize';
-import { TERRAFORM_INSTALL_URL, TerraformError, terraformJson } from '../terraform-check/terraform';
+import { findSynthesizedStack } from '../terraform/synthesize';
+import { TERRAFORM_INSTALL_URL, TerraformError, terraformJson } from '../terraform/runner';
 import { StackOutputsError } from './errors';
 import { checkTimeoutMs } from './limits';
 import { oneLine } from './untrusted-text';

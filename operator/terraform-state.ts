@@ -10,7 +10,7 @@ import {
   TerraformError,
   type TerraformOptions,
   terraformStdout,
-} from '../terraform-check/terraform';
+} from '../terraform/runner';
 import { InputError } from './errors';
 
 /**

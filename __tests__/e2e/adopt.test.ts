@@ -15,7 +15,7 @@ import {
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { type CommandResult, runCommand } from '../../terraform-check/terraform';
+import { type CommandResult, runCommand } from '../../terraform/runner';
 import { describeWithEmulator, sdkConfig } from '../helpers/emulator';
 import { type FreshClone, freshClone } from '../helpers/fresh-clone';
 import { PROJECT_ROOT } from '../helpers/project';

@@ -11,7 +11,7 @@ import {
   ListRolesCommand,
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { runCommand } from '../../terraform-check/terraform';
+import { runCommand } from '../../terraform/runner';
 import {
   allowedGrants,
   CI_CONTEXT,

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { findMotoPython, startEmulator } from '../../emulator/emulator';
-import { runCommand } from '../../terraform-check/terraform';
+import { runCommand } from '../../terraform/runner';
 import { describeWithEmulator, isolatedEnvironment } from '../helpers/emulator';
 import { PROJECT_ROOT } from '../helpers/project';
 

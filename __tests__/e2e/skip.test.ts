@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findTerraform } from '../../terraform-check/terraform';
+import { findTerraform } from '../../terraform/runner';
 import { runJest } from '../helpers/describe-needing';
 import { REQUIRE_EMULATOR } from '../helpers/emulator';
 

@@ -16,7 +16,7 @@ import {
   ListSecretsCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { runCommand } from '../../terraform-check/terraform';
+import { runCommand } from '../../terraform/runner';
 import { describeWithEmulator, sdkConfig } from '../helpers/emulator';
 import { type FreshClone, freshClone } from '../helpers/fresh-clone';
 

@@ -2,7 +2,7 @@
  * Test suites that need programs a machine may lack (terraform, moto): skipped where one is missing,
  * saying why, or failing instead where CI asks for them, and a way to run a suite as such a machine.
  */
-import { runCommand } from '../../terraform-check/terraform';
+import { runCommand } from '../../terraform/runner';
 import { PROJECT_ROOT } from './project';
 
 export interface Requirement {

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Emulator, EMULATOR_CREDENTIALS, findMotoPython, startEmulator } from '../../emulator/emulator';
-import { type OfflineTerraform, offlineTerraform } from '../../terraform-check/check-stacks';
-import { runCommand } from '../../terraform-check/terraform';
+import { type OfflineTerraform, offlineTerraform } from '../../terraform/check-stacks';
+import { runCommand } from '../../terraform/runner';
 import { describeNeeding } from './describe-needing';
 
 // A deploy or destroy through the cdktf CLI takes 10 to 30 s on a busy machine; a file holds several.

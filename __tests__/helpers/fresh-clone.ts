@@ -11,7 +11,7 @@ import {
   outputDirectory,
   type SynthesizedStack,
   synthesizeApp,
-} from '../../terraform-check/synthesize';
+} from '../../terraform/synthesize';
 import { PROJECT_ROOT } from './project';
 
 export interface FreshClone {

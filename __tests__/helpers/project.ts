@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type CommandResult, runCommand } from '../../terraform-check/terraform';
+import { type CommandResult, runCommand } from '../../terraform/runner';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { deriveAdoption, findDeployment, formatJson, planAdoption } from '../../operator/adopt';
 import { MAX_STATE_BYTES, readStateFile } from '../../operator/terraform-state';
-import { runCommand } from '../../terraform-check/terraform';
+import { runCommand } from '../../terraform/runner';
 import { createFakeProject, type FakeProject } from '../helpers/fakes/terraform';
 import {
   attributesOf,

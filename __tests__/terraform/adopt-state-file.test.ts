@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deriveAdoption, findDeployment, planAdoption } from '../../operator/adopt';
 import { readStateFile } from '../../operator/terraform-state';
-import { runCommand } from '../../terraform-check/terraform';
+import { runCommand } from '../../terraform/runner';
 import { createFakeProject, type FakeProject } from '../helpers/fakes/terraform';
 import { ORIGINAL_STATE, originalState } from '../operator/old-states';
 import { runCli } from '../helpers/run-cli';

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { checkStack, type StackCheck } from '../../terraform-check/check-stacks';
-import type { PlanJson } from '../../terraform-check/offline-workspace';
-import { synthesizeApp } from '../../terraform-check/synthesize';
+import { checkStack, type StackCheck } from '../../terraform/check-stacks';
+import type { PlanJson } from '../../terraform/offline-workspace';
+import { synthesizeApp } from '../../terraform/synthesize';
 import {
   allowedGrants,
   CI_CONTEXT,

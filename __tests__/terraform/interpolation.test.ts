@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OfflineWorkspace, type PlanJson } from '../../terraform-check/offline-workspace';
-import { synthesizeApp } from '../../terraform-check/synthesize';
+import { OfflineWorkspace, type PlanJson } from '../../terraform/offline-workspace';
+import { synthesizeApp } from '../../terraform/synthesize';
 import { PROJECT_ROOT } from '../helpers/project';
 import { describeWithTerraform } from './with-terraform';
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCommand } from '../../terraform-check/terraform';
+import { runCommand } from '../../terraform/runner';
 import { emptyState, runApp, tempProjects } from '../helpers/project';
 import { describeWithTerraform } from './with-terraform';
 

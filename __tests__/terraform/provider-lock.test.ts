@@ -9,10 +9,10 @@ import {
   checkProviderInstallation,
   lockedAwsProvider,
   PROVIDER_LOCK_FILE,
-} from '../../terraform-check/provider-installation';
-import { mirrorCliConfig } from '../../terraform-check/cli-config';
-import { synthesizeApp } from '../../terraform-check/synthesize';
-import { runCommand } from '../../terraform-check/terraform';
+} from '../../terraform/provider-installation';
+import { mirrorCliConfig } from '../../terraform/cli-config';
+import { synthesizeApp } from '../../terraform/synthesize';
+import { runCommand } from '../../terraform/runner';
 import { PROJECT_ROOT } from '../helpers/project';
 import { describeWithTerraform } from './with-terraform';
 

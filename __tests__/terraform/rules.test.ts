@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { asTerraformSees, type Rule } from '../../constructs/rules';
-import { runCommand } from '../../terraform-check/terraform';
+import { runCommand } from '../../terraform/runner';
 import { EDGE_VALUES, RULES, type RuleSet, VERDICTS } from '../constructs/rule-cases';
 import { testApp } from '../helpers/synth';
 import { describeWithTerraform } from './with-terraform';

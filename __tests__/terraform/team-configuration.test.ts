@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkStack, type StackCheck } from '../../terraform-check/check-stacks';
-import type { PlanJson } from '../../terraform-check/offline-workspace';
-import { synthesizeApp } from '../../terraform-check/synthesize';
+import { checkStack, type StackCheck } from '../../terraform/check-stacks';
+import type { PlanJson } from '../../terraform/offline-workspace';
+import { synthesizeApp } from '../../terraform/synthesize';
 import { limit } from '../helpers/limit';
 import { PROJECT_ROOT } from '../helpers/project';
 import { describeWithTerraform } from './with-terraform';

@@ -1,4 +1,4 @@
-import { type OfflineTerraform, offlineTerraform } from '../../terraform-check/check-stacks';
+import { type OfflineTerraform, offlineTerraform } from '../../terraform/check-stacks';
 import { describeNeeding } from '../helpers/describe-needing';
 
 // Each terraform command loads the AWS provider (~1.5 s of CPU); a file's checks take tens of seconds.

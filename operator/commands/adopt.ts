@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stackName } from '../../constructs/m2m-auth-stack';
-import { findSynthesizedStack, outputDirectory } from '../../terraform-check/synthesize';
-import { displayPath } from '../../terraform-check/terraform';
+import { findSynthesizedStack, outputDirectory } from '../../terraform/synthesize';
+import { displayPath } from '../../terraform/runner';
 import {
   adoptedResources,
   type Adoption,

@@ -3,9 +3,9 @@
  * on one line with a mark and, when it fails, the fix. Every network step has a time limit, so the
  * command finishes quickly offline.
  */
-import { type MirrorFallback, withMirrorFallback } from '../../terraform-check/cli-config';
-import { checkProviderInstallation } from '../../terraform-check/provider-installation';
-import { findTerraform, TERRAFORM_INSTALL_URL, terraformVersions } from '../../terraform-check/terraform';
+import { type MirrorFallback, withMirrorFallback } from '../../terraform/cli-config';
+import { checkProviderInstallation } from '../../terraform/provider-installation';
+import { findTerraform, TERRAFORM_INSTALL_URL, terraformVersions } from '../../terraform/runner';
 import { awsClientConfig, limitReplies } from '../aws';
 import { describeBytes, TooLargeError } from '../bounded-read';
 import { MAX_READ_BYTES, secondsToMs } from '../limits';

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runTerraform, terraformError } from './terraform';
+import { runTerraform, terraformError } from './runner';
 
 /** The lock file at the project root, copied into every stack folder at synth. */
 export const PROVIDER_LOCK_FILE = path.join(__dirname, '..', '.terraform.lock.hcl');

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { type MirrorFallback, withMirrorFallback } from './cli-config';
-import { runAttached } from './terraform';
+import { runAttached } from './runner';
 
 async function main(args: readonly string[]): Promise<void> {
   let fallback: MirrorFallback;

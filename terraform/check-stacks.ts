@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type CliConfig, findProviderMirror, writeCliConfig } from './cli-config';
 import { OfflineWorkspace, type PlanJson } from './offline-workspace';
-import { type Diagnostic, findTerraform, terraformVersions, type TerraformVersions } from './terraform';
+import { type Diagnostic, findTerraform, terraformVersions, type TerraformVersions } from './runner';
 
 /** Terraform, its offline CLI configuration, and a scratch folder, ready to check stacks with. */
 export interface OfflineTerraform {

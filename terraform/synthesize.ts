@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { displayPath } from './terraform';
+import { displayPath } from './runner';
 
 export interface SynthesizedStack {
   readonly name: string;

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { checkStack, offlineTerraform } from './check-stacks';
 import { synthesizeApp } from './synthesize';
-import { TERRAFORM_INSTALL_URL } from './terraform';
+import { TERRAFORM_INSTALL_URL } from './runner';
 
 async function main(): Promise<number> {
   const projectDir = path.resolve(__dirname, '..');

@@ -6,13 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliConfig } from './cli-config';
-import {
-  type CommandResult,
-  type Diagnostic,
-  jsonDiagnostics,
-  runTerraform,
-  terraformJson,
-} from './terraform';
+import { type CommandResult, type Diagnostic, jsonDiagnostics, runTerraform, terraformJson } from './runner';
 
 /** The parts of `terraform show -json <plan>` the checks read. */
 export interface PlanJson {
