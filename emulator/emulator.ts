@@ -11,8 +11,6 @@ const LAUNCHER = path.join(__dirname, 'moto_launcher.py');
 
 /** Credentials moto accepts; they open nothing anywhere else. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'emulator', secretAccessKey: 'emulator' } as const;
-/** The account moto reports for any credentials. */
-export const EMULATOR_ACCOUNT = '123456789012';
 
 export interface Emulator {
   /** http://127.0.0.1:<port> */
