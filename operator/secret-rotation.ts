@@ -4,7 +4,7 @@
  * secrets): start adds a secret, proves it at the token endpoint and stores it in Secrets Manager;
  * finish deletes the old one once callers have moved; status says where things stand.
  */
-import { CLIENT_SECRET_ID_MAX_LENGTH } from '../constructs/limits';
+import { APP_CLIENT_ID_MAX_LENGTH, CLIENT_SECRET_ID_MAX_LENGTH } from '../constructs/limits';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CREDENTIALS_KEYS, type CredentialsDocument } from '../constructs/credentials-document';
@@ -268,7 +268,7 @@ export class ClientSecretRotation {
     if (document[CREDENTIALS_KEYS.clientId] !== this.client.clientId) {
       throw new RotationRefusedError(
         'credentials-document',
-        `Secrets Manager secret ${oneLine(arn)} holds the credentials of client ${oneLine(document[CREDENTIALS_KEYS.clientId], 128)}, not of ${this.name}: check the stack's client_credentials_secret_arns output, or redeploy the stack`,
+        `Secrets Manager secret ${oneLine(arn)} holds the credentials of client ${oneLine(document[CREDENTIALS_KEYS.clientId], APP_CLIENT_ID_MAX_LENGTH)}, not of ${this.name}: check the stack's client_credentials_secret_arns output, or redeploy the stack`,
       );
     }
     return document;
