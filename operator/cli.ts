@@ -11,7 +11,7 @@ import {
   type OptionValues,
 } from '@commander-js/extra-typings';
 import { version } from '../package.json';
-import { createCommandContext } from './commands/command-context';
+import { type CommandOutput, createCommandContext, processOutput } from './commands/command-context';
 import {
   AccessTokenRejectedError,
   AdoptionRefusedError,
@@ -327,7 +327,7 @@ const driftCommand = (parent: CommandUnknownOpts) =>
     .option('--lock', 'take the state lock while planning (the read-only CI role may not)', false);
 export type DriftOptions = OptionsOf<typeof driftCommand>;
 
-function buildProgram(redactor: SecretRedactor) {
+function buildProgram(redactor: SecretRedactor, output: CommandOutput, run: { exitCode: number }) {
   const program = new Command('m2m')
     .description('Operator tools for the Cognito machine-to-machine (OAuth 2.0 client credentials) setup.')
     .version(version)
@@ -336,8 +336,8 @@ function buildProgram(redactor: SecretRedactor) {
     .exitOverride()
     // Set before the subcommands are added, which inherit it; an argument may hold anything.
     .configureOutput({
-      writeOut: (text) => process.stdout.write(sanitizeForTerminal(text, { multiline: true })),
-      writeErr: (text) => process.stderr.write(sanitizeForTerminal(text, { multiline: true })),
+      writeOut: (text) => output.stdout(sanitizeForTerminal(text, { multiline: true })),
+      writeErr: (text) => output.stderr(sanitizeForTerminal(text, { multiline: true })),
     })
     .addHelpText(
       'after',
@@ -361,7 +361,7 @@ Examples:
   const context = <Options extends OptionValues>(options: Options, command: CommandUnknownOpts) => {
     const fromEnvironment = new Set<keyof Options>();
     for (const key in options) if (command.getOptionValueSource(key) === 'env') fromEnvironment.add(key);
-    return createCommandContext(options, fromEnvironment, redactor);
+    return createCommandContext(options, fromEnvironment, redactor, output);
   };
 
   tokenCommand(program).action(async (options, command) => {
@@ -407,8 +407,8 @@ Secrets Manager secret. AWS credentials and region come from the AWS SDK's usual
     const { runDoctorCommand } = await import('./commands/doctor');
     const failed = await runDoctorCommand(context(options, command));
     if (failed > 0) {
-      process.stderr.write(`error: ${failed} required check${failed > 1 ? 's' : ''} failed\n`);
-      process.exitCode = EXIT_CODES.failure;
+      output.stderr(`error: ${failed} required check${failed > 1 ? 's' : ''} failed\n`);
+      run.exitCode = EXIT_CODES.failure;
     }
   });
 
@@ -425,36 +425,42 @@ Secrets Manager secret. AWS credentials and region come from the AWS SDK's usual
 
   driftCommand(program).action(async (options, command) => {
     const { runDriftCommand } = await import('./commands/drift');
-    if ((await runDriftCommand(context(options, command))) > 0) process.exitCode = EXIT_CODES.drift;
+    if ((await runDriftCommand(context(options, command))) > 0) run.exitCode = EXIT_CODES.drift;
   });
 
   return program;
 }
 
-/** Exits once stdout and stderr are flushed, even if a timed-out request still holds a socket. */
-function exit(code: number): void {
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
-}
-
-async function main(argv: readonly string[]): Promise<void> {
+/**
+ * Runs the CLI on `argv` (as process.argv: node, script, arguments) and returns the exit code;
+ * everything it prints goes to `output`. bin/m2m.js exits with the code; tests call it in-process.
+ */
+export async function runM2m(
+  argv: readonly string[],
+  output: CommandOutput = processOutput,
+): Promise<number> {
   const redactor = new SecretRedactor();
-  const program = buildProgram(redactor);
+  const run = { exitCode: EXIT_CODES.ok as number };
+  const program = buildProgram(redactor, output, run);
   try {
     await program.parseAsync(argv);
-    exit(Number(process.exitCode ?? EXIT_CODES.ok));
+    return run.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return exit(error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage);
+      return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
     }
     const message = error instanceof Error ? error.message : String(error);
     const hint = exitCodeFor(error) === EXIT_CODES.failure ? ' (run with --debug for details)' : '';
     const line = oneLine(message, MAX_ERROR_LENGTH, (text) => redactor.redact(text));
-    process.stderr.write(`error: ${line}${hint}\n`);
+    output.stderr(`error: ${line}${hint}\n`);
     if (program.opts().debug && error instanceof Error && error.stack) {
-      process.stderr.write(`${redactor.redact(sanitizeForTerminal(error.stack, { multiline: true }))}\n`);
+      output.stderr(`${redactor.redact(sanitizeForTerminal(error.stack, { multiline: true }))}\n`);
     }
-    exit(exitCodeFor(error));
+    return exitCodeFor(error);
   }
 }
 
-void main(process.argv);
+/** Exits once stdout and stderr are flushed, even if a timed-out request still holds a socket. */
+export function exitWhenFlushed(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}

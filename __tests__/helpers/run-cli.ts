@@ -1,4 +1,9 @@
-/** Runs the m2m CLI as a real process, with an environment built from scratch. */
+/**
+ * Runs the m2m CLI with an environment built from scratch: in this process (runM2m, as bin/m2m.js
+ * calls it) where nothing needs a process of its own, so a test is fast and mutation testing sees
+ * the code it runs; as a real process where the test gives stdin, a working folder or Node arguments,
+ * or asks for one.
+ */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -27,23 +32,83 @@ export interface RunCliOptions {
   readonly cwd?: string;
   /** Node's arguments before the CLI's; default: bin/m2m.js, the installed entry point. */
   readonly command?: readonly string[];
+  /** Run bin/m2m.js as a real process even where nothing else asks for one. */
+  readonly realProcess?: boolean;
 }
 
 export async function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
-  // A home of its own without ~/.aws, so no profile of the machine running the tests is read.
+  const needsProcess =
+    options.realProcess === true ||
+    options.stdin !== undefined ||
+    options.cwd !== undefined ||
+    options.command !== undefined;
+  return needsProcess ? runCliProcess(args, options) : runCliInProcess(args, options);
+}
+
+/** What the CLI's environment holds: nothing of the machine running the tests but what is named. */
+function cliEnvironment(home: string, options: RunCliOptions): Record<string, string> {
+  return {
+    PATH: options.path ?? '/usr/bin:/bin',
+    HOME: home,
+    AWS_CONFIG_FILE: path.join(home, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'no-aws-credentials'),
+    ...options.env,
+  };
+}
+
+/** A home of its own without ~/.aws, so no profile of the machine running the tests is read. */
+function withHome<T>(run: (home: string) => Promise<T>): Promise<T> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-tests-home-'));
+  return run(home).finally(() => fs.rmSync(home, { recursive: true, force: true }));
+}
+
+/** In-process runs take turns: each replaces process.env while it runs. */
+let previousRun: Promise<unknown> = Promise.resolve();
+
+async function runCliInProcess(args: readonly string[], options: RunCliOptions): Promise<CliResult> {
+  const turn = previousRun.then(() =>
+    withHome(async (home) => {
+      const { runM2m } = await import('../../operator/cli');
+      let stdout = '';
+      let stderr = '';
+      const output = {
+        stdout: (text: string) => void (stdout += text),
+        stderr: (text: string) => void (stderr += text),
+        stdoutIsTerminal: false,
+      };
+      const saved = process.env;
+      process.env = cliEnvironment(home, options);
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`m2m ${args.join(' ')} did not finish`)),
+            TEST_TIMEOUT_MS - 5000,
+          );
+        });
+        const code = await Promise.race([runM2m(['node', 'm2m', ...args], output), timeout]);
+        return { code, stdout, stderr };
+      } finally {
+        clearTimeout(timer);
+        process.env = saved;
+      }
+    }),
+  );
+  previousRun = turn.catch(() => undefined);
+  return turn;
+}
+
+async function runCliProcess(args: readonly string[], options: RunCliOptions): Promise<CliResult> {
+  return withHome((home) => spawnCli(home, args, options));
+}
+
+async function spawnCli(home: string, args: readonly string[], options: RunCliOptions): Promise<CliResult> {
   const stdinFile = typeof options.stdin === 'object' ? fs.openSync(options.stdin.file, 'r') : undefined;
   try {
     const command = options.command ?? [path.join(PROJECT_ROOT, 'bin', 'm2m.js')];
     const child = spawn(process.execPath, [...command, ...args], {
       cwd: options.cwd ?? PROJECT_ROOT,
-      env: {
-        PATH: options.path ?? '/usr/bin:/bin',
-        HOME: home,
-        AWS_CONFIG_FILE: path.join(home, 'no-aws-config'),
-        AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'no-aws-credentials'),
-        ...options.env,
-      },
+      env: cliEnvironment(home, options),
       stdio: [stdinFile ?? 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -59,7 +124,6 @@ export async function runCli(args: readonly string[], options: RunCliOptions = {
     }).finally(() => clearTimeout(killer));
   } finally {
     if (stdinFile !== undefined) fs.closeSync(stdinFile);
-    fs.rmSync(home, { recursive: true, force: true });
   }
 }
 

@@ -80,9 +80,11 @@ test.concurrent('all checks pass: one ✓ line each, exit 0', async () => {
 test.concurrent('offline, without terraform: says AWS is unreachable and exits 1', async () => {
   const { project } = await setup();
   const stsUrl = `http://127.0.0.1:${await closedPort()}`;
+  // A real process: inside jest, the SDK's connection error loses its code (ECONNREFUSED).
   const result = await runCli(['doctor', '--timeout', '60'], {
     env: { ...credentials, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_STS: stsUrl },
     path: project.dir,
+    realProcess: true,
   });
 
   const lines = result.stdout.trimEnd().split('\n');
@@ -103,6 +105,8 @@ test.concurrent(
     const result = await runCli(['doctor', '--timeout', '1'], {
       env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: blackHole.url, TF_CLI_CONFIG_FILE: project.cliConfig },
       path: `${project.binDir}:/usr/bin:/bin`,
+      // A real process: the SDK's credential chain loads its providers lazily, which jest refuses.
+      realProcess: true,
     });
 
     const lines = result.stdout.trimEnd().split('\n');

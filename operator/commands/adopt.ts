@@ -44,7 +44,7 @@ export async function runAdoptCommand(context: CommandContext<AdoptOptions>): Pr
     throw new InputError('adopt reads one old deployment: pass either --from-state or --from-dir');
   }
   const run: TerraformRunOptions = { timeoutMs: options.timeout * 1000 };
-  const old = await readOldState(options, run);
+  const old = await readOldState(context, run);
   // The old state holds client secrets: whatever is printed or thrown from here on is masked.
   maskClientSecrets(context, old.resources);
   const adoption = deriveAdoption(findDeployment(old.resources));
@@ -57,17 +57,18 @@ export async function runAdoptCommand(context: CommandContext<AdoptOptions>): Pr
  * local and remote states alike), and that very text becomes the backup.
  */
 async function readOldState(
-  options: AdoptOptions,
+  context: CommandContext<AdoptOptions>,
   run: TerraformRunOptions,
 ): Promise<{ resources: StateResource[]; pulled?: string }> {
+  const { options } = context;
   if (options.fromState !== undefined) return { resources: readStateFile(options.fromState) };
   const dir = options.fromDir!;
   if (options.finish) {
-    process.stderr.write(`Reading the old state: terraform state pull in ${printable(dir)}\n`);
+    context.note(`Reading the old state: terraform state pull in ${printable(dir)}\n`);
     const pulled = await terraform(['state', 'pull'], checkedDir(dir), run);
     return { resources: parseState(pulled, `state of ${dir}`), pulled };
   }
-  process.stderr.write(`Reading the old state: terraform show -json in ${printable(dir)}\n`);
+  context.note(`Reading the old state: terraform show -json in ${printable(dir)}\n`);
   return { resources: await readStateWithTerraform(dir, run) };
 }
 

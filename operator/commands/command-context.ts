@@ -32,7 +32,7 @@ export interface CommandOutput {
   readonly stdoutIsTerminal: boolean;
 }
 
-const processOutput: CommandOutput = {
+export const processOutput: CommandOutput = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   stdoutIsTerminal: process.stdout.isTTY === true,
