@@ -9,6 +9,8 @@ const shared = {
   setupFiles: ['<rootDir>/__tests__/helpers/aws-sdk-setup.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Stryker's sandboxes (npm run mutate) hold a copy of the project.
+  modulePathIgnorePatterns: ['<rootDir>/reports/'],
 };
 
 /** @type {import('jest').Config} */
