@@ -100,6 +100,51 @@ describe('with the JWKS given (offline)', () => {
     expect(error.message).toContain(`lacks scope ${WRITE} (it has ${READ})`);
   });
 
+  // Each security check against a value one step from the accepted one: a check that compared by
+  // prefix, substring or case would let these through.
+  test.each([
+    ['a longer scope with the required one as prefix', `${READ}only`],
+    ['the required scope without its last letter', READ.slice(0, -1)],
+    ['the scope under another resource server', `other/${READ}`],
+    ['the scope in capitals', READ.toUpperCase()],
+    ['the required scope and another joined without a space', `${READ},${WRITE}`],
+  ])('near miss of a scope is missing-scope: %s', async (_name, granted) => {
+    const verifier = new AccessTokenVerifier({
+      userPoolId: POOL_ID,
+      clientIds: ['client-a'],
+      requiredScopes: [READ],
+      jwks: jwksOf(key),
+    });
+    const error = await rejection(verifier.verify(mintAccessToken(key, 'client-a', [granted])));
+    expect(error.problem).toBe('missing-scope');
+    expect(error.missingScopes).toEqual([READ]);
+  });
+
+  test('the required scope among others, separated by spaces, is accepted', async () => {
+    const verifier = new AccessTokenVerifier({
+      userPoolId: POOL_ID,
+      clientIds: ['client-a'],
+      requiredScopes: [READ],
+      jwks: jwksOf(key),
+    });
+    const token = mintAccessToken(key, 'client-a', [`${READ}only`, READ, WRITE]);
+    await expect(verifier.verify(token)).resolves.toMatchObject({ client_id: 'client-a' });
+  });
+
+  test.each([
+    ['client_id', { client_id: 'client-a2' }, 'wrong-client'],
+    ['client_id', { client_id: 'client-' }, 'wrong-client'],
+    ['client_id', { client_id: 'CLIENT-A' }, 'wrong-client'],
+    ['iss', { iss: `${ISSUER}2` }, 'wrong-issuer'],
+    ['iss', { iss: `${ISSUER}/` }, 'wrong-issuer'],
+    ['iss', { iss: ISSUER.replace('https://', 'http://') }, 'wrong-issuer'],
+    ['token_use', { token_use: 'Access' }, 'wrong-token-use'],
+    ['token_use', { token_use: 'access ' }, 'wrong-token-use'],
+  ] as const)('near miss of %s %j is %s', async (_claim, claims, problem) => {
+    const error = await rejection(offline.verify(mintAccessToken(key, 'client-a', [READ], claims)));
+    expect(error.problem).toBe(problem);
+  });
+
   test('bad-signature: signed by another key under the same kid', async () => {
     const impostor = createSigningKey(key.kid);
     const error = await rejection(offline.verify(mintAccessToken(impostor, 'client-a', [READ])));
