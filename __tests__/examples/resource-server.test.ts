@@ -11,6 +11,7 @@ import {
   READ,
   WRITE,
 } from '../helpers/fakes/cognito';
+import { closedPort } from '../helpers/fakes/local-server';
 import { TEST_TIMEOUT_MS } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
@@ -77,6 +78,45 @@ test('a token without the write scope: GET 200, POST 403 insufficient_scope nami
   expect(post.headers.get('www-authenticate')).toBe(
     `Bearer realm="m2m-api", error="insufficient_scope", scope="${WRITE}"`,
   );
+});
+
+test('a token with only the write scope: POST 200, GET 403 insufficient_scope naming the read scope', async () => {
+  const writeOnly = mintAccessToken(key, 'client-a', [WRITE]);
+
+  expect((await call('POST', writeOnly)).status).toBe(200);
+  const get = await call('GET', writeOnly);
+  expect(get.status).toBe(403);
+  expect(get.headers.get('www-authenticate')).toBe(
+    `Bearer realm="m2m-api", error="insufficient_scope", scope="${READ}"`,
+  );
+  expect(await get.json()).toMatchObject({ error: 'insufficient_scope' });
+});
+
+test('signing keys out of reach: 503 temporarily_unavailable with Retry-After, and the server lives on', async () => {
+  // Cognito's jwks_uri down: nothing listens where the keys would be.
+  const outage = createResourceServer({
+    verifier: {
+      userPoolId: POOL_ID,
+      clientIds: ['client-a'],
+      jwksUri: `http://127.0.0.1:${await closedPort()}/.well-known/jwks.json`,
+      timeoutMs: 2000,
+    },
+    onError: (description) => unexpectedErrors.push(description),
+  });
+  await new Promise<void>((resolve) => outage.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(outage.address() as AddressInfo).port}/items`;
+    const token = mintAccessToken(key, 'client-a', [READ]);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect(await response.json()).toEqual({ error: 'temporarily_unavailable' });
+    }
+  } finally {
+    outage.closeAllConnections();
+    await new Promise((resolve) => outage.close(resolve));
+  }
 });
 
 test('a token with both scopes: POST 200; the keys were fetched once', async () => {

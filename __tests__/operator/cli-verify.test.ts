@@ -1,5 +1,5 @@
 /**
- * `m2m verify` as a real process, with tokens minted for a fake pool and its JWKS saved to a file.
+ * `m2m verify`, with tokens minted for a fake pool and its JWKS saved to a file.
  * The library tests cover each rejection; here: input paths, output, exit codes.
  */
 import * as fs from 'node:fs';
@@ -16,6 +16,7 @@ import {
 } from '../helpers/fakes/cognito';
 import { createFakeProject, type FakeProject, stackOutputValues } from '../helpers/fakes/terraform';
 import { ALL_HOSTILE, TERMINAL_ACTIVE } from '../helpers/hostile-text';
+import { closedPort, type LocalServer, startLocalServer } from '../helpers/fakes/local-server';
 import { errorLine, runCli, TEST_TIMEOUT_MS, WITHOUT_NETWORK } from '../helpers/run-cli';
 
 jest.setTimeout(TEST_TIMEOUT_MS);
@@ -39,7 +40,17 @@ function setup(): Setup {
   return built;
 }
 
-afterAll(() => built?.project.remove());
+/** A server that answers every request 404, as a wrong jwks_uri would. */
+let notFound: LocalServer | undefined;
+async function jwksServer(): Promise<LocalServer> {
+  notFound ??= await startLocalServer((_request, response) => response.writeHead(404).end('not found'));
+  return notFound;
+}
+
+afterAll(async () => {
+  built?.project.remove();
+  await notFound?.close();
+});
 
 test.concurrent(
   'reads the token from stdin, the pool and clients from --stack, and prints the claims',
@@ -65,6 +76,32 @@ test.concurrent(
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ iss: ISSUER, client_id: 'client-b', scope: READ });
+  },
+);
+
+test.concurrent.each([
+  ['the named client', 'reporting', 'client-b', 0],
+  ["the stack's other client", 'm2m-client', 'client-b', 3],
+  ['a client the stack does not have', 'm2m-client', 'client-z', 3],
+] as const)(
+  '--stack --client accepts only that client: a token of %s exits as expected',
+  async (_name, client, tokenClient, code) => {
+    const { key, project, jwksFile } = setup();
+    const token = mintAccessToken(key, tokenClient, [READ]);
+    const args = ['--stack', 'm2m-auth-dev', '--client', client, '--project-dir', project.dir];
+    const result = await runCli(['verify', token, ...args, '--jwks-file', jwksFile], {
+      path: `${project.binDir}:/usr/bin:/bin`,
+    });
+
+    expect(result.code).toBe(code);
+    if (code === 0) {
+      expect(JSON.parse(result.stdout)).toMatchObject({ client_id: tokenClient });
+    } else {
+      const accepted = client === 'reporting' ? 'client-b' : 'client-a';
+      expect(errorLine(result)).toContain(
+        `belongs to client ${tokenClient}, which is not accepted (accepted: ${accepted})`,
+      );
+    }
   },
 );
 
@@ -128,6 +165,19 @@ test.concurrent.each([
 
   expect(result.code).toBe(3);
   expect(errorLine(result)).toMatch(message);
+});
+
+test.concurrent.each([
+  ['refused', async () => `http://127.0.0.1:${await closedPort()}/.well-known/jwks.json`],
+  ['not found', async () => `${(await jwksServer()).url}/missing/jwks.json`],
+])('signing keys out of reach (%s) exit 4, unavailable rather than rejected', async (_what, jwksUri) => {
+  const { key } = setup();
+  const token = mintAccessToken(key, 'client-a', [READ]);
+  const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a', '--jwks-uri', await jwksUri()];
+  const result = await runCli(['verify', token, ...options]);
+
+  expect(result.code).toBe(4);
+  expect(errorLine(result)).toMatch(/^error: .*signing keys/i);
 });
 
 test.concurrent('--jwks-uri with plain http to a host name exits 2 before any network use', async () => {
