@@ -82,7 +82,7 @@ test.concurrent(
 test.concurrent.each([
   ['the named client', 'reporting', 'client-b', 0],
   ["the stack's other client", 'm2m-client', 'client-b', 3],
-  ['a client the stack does not have', 'm2m-client', 'client-z', 3],
+  ['a client the stack does not have', 'reporting', 'client-z', 3],
 ] as const)(
   '--stack --client accepts only that client: a token of %s exits as expected',
   async (_name, client, tokenClient, code) => {
@@ -97,7 +97,8 @@ test.concurrent.each([
     if (code === 0) {
       expect(JSON.parse(result.stdout)).toMatchObject({ client_id: tokenClient });
     } else {
-      const accepted = client === 'reporting' ? 'client-b' : 'client-a';
+      // The stack's outputs: m2m-client is client-a, reporting client-b.
+      const accepted = { 'm2m-client': 'client-a', reporting: 'client-b' }[client];
       expect(errorLine(result)).toContain(
         `belongs to client ${tokenClient}, which is not accepted (accepted: ${accepted})`,
       );
