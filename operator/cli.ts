@@ -338,6 +338,9 @@ function buildProgram(redactor: SecretRedactor, output: CommandOutput, run: { ex
     .configureOutput({
       writeOut: (text) => output.stdout(sanitizeForTerminal(text, { multiline: true })),
       writeErr: (text) => output.stderr(sanitizeForTerminal(text, { multiline: true })),
+      // Help wraps at the terminal's width, and at 80 columns where the output is not a terminal.
+      getOutHelpWidth: () => output.columns ?? 80,
+      getErrHelpWidth: () => output.columns ?? 80,
     })
     .addHelpText(
       'after',

@@ -30,12 +30,15 @@ export interface CommandOutput {
   stdout(text: string): void;
   stderr(text: string): void;
   readonly stdoutIsTerminal: boolean;
+  /** The terminal's width, where help text is wrapped; none where stdout is not a terminal. */
+  readonly columns?: number;
 }
 
 export const processOutput: CommandOutput = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   stdoutIsTerminal: process.stdout.isTTY === true,
+  columns: process.stdout.isTTY ? process.stdout.columns : undefined,
 };
 
 /** A command's context: everything it prints sanitized, and masked but where it hands a secret over. */
