@@ -126,6 +126,43 @@ test('a token with both scopes: POST 200; the keys were fetched once', async () 
   expect(cognito.jwksRequests).toBe(1);
 });
 
+test.each([
+  ['another scheme', 'Basic dXNlcjpwYXNz', 401],
+  ['"Bearer" run into the token', 'Bearerabc', 401],
+  ['Bearer and nothing else', 'Bearer', 400],
+  ['two tokens', 'Bearer abc def', 400],
+  ['a quote in the token', 'Bearer ab"c', 400],
+])('Authorization %s: %p answers %i', async (_what, authorization, status) => {
+  const response = await fetch(`${baseUrl}/items`, { headers: { authorization } });
+
+  expect(response.status).toBe(status);
+  const body = await response.json();
+  if (status === 401) {
+    // Not Bearer credentials at all: a challenge without an error code (RFC 6750 section 3.1).
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="m2m-api"');
+    expect(body).toEqual({
+      error: 'unauthorized',
+      error_description: 'send Authorization: Bearer <access token>',
+    });
+  } else {
+    const description = 'the Authorization header is not Bearer and one RFC 6750 b64token';
+    expect(response.headers.get('www-authenticate')).toBe(
+      `Bearer realm="m2m-api", error="invalid_request", error_description="${description}"`,
+    );
+    expect(body).toEqual({ error: 'invalid_request', error_description: description });
+  }
+});
+
+test('the scheme is case-insensitive and the token may end in "=" padding', async () => {
+  const token = mintAccessToken(key, 'client-a', [READ]);
+  const response = await fetch(`${baseUrl}/items`, { headers: { authorization: `bEaReR  ${token}` } });
+  expect(response.status).toBe(200);
+
+  // b64token allows "=" at the end; the signature's bytes are unchanged, and aws-jwt-verify accepts it.
+  const padded = await fetch(`${baseUrl}/items`, { headers: { authorization: `Bearer ${token}==` } });
+  expect(padded.status).toBe(200);
+});
+
 test('other methods: 405 with Allow', async () => {
   const response = await call('DELETE', mintAccessToken(key, 'client-a', [READ, WRITE]));
 
@@ -189,6 +226,8 @@ test.each([
   ['ESC, NUL, DEL', '\u001b[2J\u0000\u007f', '?[2J??'],
   ['non-ASCII, one "?" per character', 'iss \u20ac\u202e\u{1F600}', 'iss ???'],
   ['long', 'x'.repeat(300), `${'x'.repeat(197)}...`],
+  ['200 characters, the longest kept whole', 'x'.repeat(200), 'x'.repeat(200)],
+  ['201 characters, cut', 'x'.repeat(201), `${'x'.repeat(197)}...`],
 ])('challengeText: %s', (_what, text, safe) => {
   expect(challengeText(text)).toBe(safe);
 });
