@@ -49,6 +49,7 @@ test('no token: 401 with a Bearer challenge and no error code', async () => {
 
   expect(response.status).toBe(401);
   expect(response.headers.get('www-authenticate')).toBe('Bearer realm="m2m-api"');
+  expect(response.headers.get('content-type')).toBe('application/json');
 });
 
 test.each([
@@ -216,6 +217,24 @@ describe('an error the handler did not expect', () => {
     expect(unexpectedErrors[0]).not.toMatch(/[\r\n]/);
 
     expect((await call('GET', mintAccessToken(key, 'client-a', [READ]))).status).toBe(200);
+  });
+
+  test('without onError, the error line goes to stderr', async () => {
+    const quiet = createResourceServer({
+      verifier: { userPoolId: POOL_ID, clientIds: ['client-a'], jwks: { keys: [] } },
+    });
+    await new Promise<void>((resolve) => quiet.listen(0, '127.0.0.1', resolve));
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    jest.spyOn(AccessTokenVerifier.prototype, 'verify').mockRejectedValueOnce(new Error('boom'));
+    try {
+      const url = `http://127.0.0.1:${(quiet.address() as AddressInfo).port}/items`;
+      const response = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer abc' } });
+      expect(response.status).toBe(500);
+      expect(stderr.mock.calls).toEqual([['error: request POST failed: boom\n']]);
+    } finally {
+      quiet.closeAllConnections();
+      await new Promise((resolve) => quiet.close(resolve));
+    }
   });
 });
 
