@@ -87,11 +87,10 @@ export function createResourceServer(options: ResourceServerOptions): http.Serve
       } catch {
         // Reporting must not take the server down either.
       }
-      if (response.headersSent) return void response.destroy();
       try {
-        response.removeHeader('www-authenticate');
         send(500, { error: 'server_error' });
       } catch {
+        // The answer had begun (headers sent) or cannot be given: end the connection instead.
         response.destroy();
       }
     };

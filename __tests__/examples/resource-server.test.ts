@@ -169,6 +169,7 @@ test('other methods: 405 with Allow', async () => {
 
   expect(response.status).toBe(405);
   expect(response.headers.get('allow')).toBe('GET, POST');
+  expect(await response.json()).toEqual({ error: 'method_not_allowed' });
 });
 
 test('no unexpected error so far', () => {
