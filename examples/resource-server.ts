@@ -192,19 +192,32 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): ResourceServerOp
   };
 }
 
+/** The port from PORT: 3000 by default, 0 for any free one. */
+export function portFromEnvironment(env: NodeJS.ProcessEnv): number {
+  const port = Number(env.PORT ?? 3000);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw new Error(`PORT ${JSON.stringify(env.PORT)} is invalid: give a port number from 0 to 65535`);
+  }
+  return port;
+}
+
+/** What `node examples/resource-server.ts` does: the server from `env`, listening; `log` gets its address. */
+export function startFromEnvironment(
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void = (line) => console.error(line),
+): http.Server {
+  const port = portFromEnvironment(env);
+  const server = createResourceServer(optionsFromEnvironment(env));
+  server.listen(port, () => {
+    const { port: listening } = server.address() as AddressInfo;
+    log(`resource server listening on http://localhost:${listening}`);
+  });
+  return server;
+}
+
 if (require.main === module) {
   try {
-    const port = Number(process.env.PORT ?? 3000);
-    if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
-      throw new Error(
-        `PORT ${JSON.stringify(process.env.PORT)} is invalid: give a port number from 0 to 65535`,
-      );
-    }
-    const server = createResourceServer(optionsFromEnvironment(process.env));
-    server.listen(port, () => {
-      const { port: listening } = server.address() as AddressInfo;
-      console.error(`resource server listening on http://localhost:${listening}`);
-    });
+    startFromEnvironment(process.env);
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);
     process.exitCode = 2;

@@ -1,6 +1,12 @@
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { challengeText, createResourceServer, optionsFromEnvironment } from '../../examples/resource-server';
+import {
+  challengeText,
+  createResourceServer,
+  optionsFromEnvironment,
+  portFromEnvironment,
+  startFromEnvironment,
+} from '../../examples/resource-server';
 import { AccessTokenVerifier } from '../../operator';
 import {
   createSigningKey,
@@ -129,6 +135,7 @@ test('a token with both scopes: POST 200; the keys were fetched once', async () 
 
 test.each([
   ['another scheme', 'Basic dXNlcjpwYXNz', 401],
+  ['another scheme ending in Bearer', 'NotBearer abc', 401],
   ['"Bearer" run into the token', 'Bearerabc', 401],
   ['Bearer and nothing else', 'Bearer', 400],
   ['two tokens', 'Bearer abc def', 400],
@@ -191,6 +198,58 @@ test('settings from the environment; missing ones are named', () => {
   expect(() => optionsFromEnvironment({ M2M_CLIENT_ID: 'a' })).toThrow(
     /^missing M2M_USER_POOL_ID: export them/,
   );
+  expect(() => optionsFromEnvironment({})).toThrow(
+    "missing M2M_USER_POOL_ID, M2M_CLIENT_ID: export them from the stack outputs user_pool_id and client_ids (terraform output in the stack's synthesized folder)",
+  );
+  expect(
+    optionsFromEnvironment({
+      M2M_USER_POOL_ID: POOL_ID,
+      M2M_CLIENT_ID: ' a,,b  c, ',
+      M2M_JWKS_URI: 'https://example.test/jwks.json',
+      M2M_READ_SCOPE: 'api/read',
+      M2M_WRITE_SCOPE: '',
+    }),
+  ).toEqual({
+    verifier: { userPoolId: POOL_ID, clientIds: ['a', 'b', 'c'], jwksUri: 'https://example.test/jwks.json' },
+    readScope: 'api/read',
+    writeScope: undefined,
+  });
+});
+
+test.each([
+  [undefined, 3000],
+  ['0', 0],
+  ['65535', 65535],
+  ['8080', 8080],
+])('PORT %p is port %i', (value, port) => {
+  expect(portFromEnvironment({ PORT: value })).toBe(port);
+});
+
+test.each(['-1', '65536', '80.5', 'http', '0x'])('PORT %p is refused, naming it and the range', (value) => {
+  expect(() => portFromEnvironment({ PORT: value })).toThrow(
+    `PORT ${JSON.stringify(value)} is invalid: give a port number from 0 to 65535`,
+  );
+});
+
+test('started from the environment, it listens where PORT says and logs its address', async () => {
+  const lines: string[] = [];
+  const started = startFromEnvironment(
+    { PORT: '0', M2M_USER_POOL_ID: POOL_ID, M2M_CLIENT_ID: 'client-a', M2M_JWKS_URI: cognito.jwksUri },
+    (line) => lines.push(line),
+  );
+  try {
+    await new Promise((resolve) => started.once('listening', resolve));
+    const { port } = started.address() as AddressInfo;
+    const token = mintAccessToken(key, 'client-a', [READ]);
+    const response = await fetch(`http://127.0.0.1:${port}/items`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(200);
+    expect(lines).toEqual([`resource server listening on http://localhost:${port}`]);
+  } finally {
+    started.closeAllConnections();
+    await new Promise((resolve) => started.close(resolve));
+  }
 });
 
 describe('an error the handler did not expect', () => {
