@@ -8,6 +8,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+// Loaded with the test file, not in its first test: module-level code then counts for no one test,
+// which mutation testing's per-test coverage needs to be right.
+import { runM2m } from '../../operator/cli';
 import { PROJECT_ROOT } from './project';
 
 /**
@@ -68,7 +71,6 @@ let previousRun: Promise<unknown> = Promise.resolve();
 async function runCliInProcess(args: readonly string[], options: RunCliOptions): Promise<CliResult> {
   const turn = previousRun.then(() =>
     withHome(async (home) => {
-      const { runM2m } = await import('../../operator/cli');
       let stdout = '';
       let stderr = '';
       const output = {
