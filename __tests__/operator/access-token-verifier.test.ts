@@ -145,6 +145,43 @@ describe('with the JWKS given (offline)', () => {
     expect(error.problem).toBe(problem);
   });
 
+  test.each([
+    ['no scope claim', { scope: undefined }, 'missing-scope', `lacks scope ${READ} (it has no scope)`],
+    ['no iss claim', { iss: undefined }, 'wrong-issuer', 'issued by nobody (no iss claim), not by user pool'],
+    [
+      'no client_id claim',
+      { client_id: undefined },
+      'wrong-client',
+      'belongs to client none, which is not accepted',
+    ],
+    [
+      'nbf an hour ahead',
+      { nbf: Math.floor(Date.now() / 1000) + 3600 },
+      'not-yet-valid',
+      /^access token is not valid yet \(.+\): check the clocks$/,
+    ],
+  ] as const)('%s: %s', async (_name, claims, problem, message) => {
+    const verifier = new AccessTokenVerifier({
+      userPoolId: POOL_ID,
+      clientIds: ['client-a'],
+      requiredScopes: [READ],
+      jwks: jwksOf(key),
+    });
+    const error = await rejection(verifier.verify(mintAccessToken(key, 'client-a', [READ], claims)));
+    expect(error.problem).toBe(problem);
+    if (typeof message === 'string') expect(error.message).toContain(message);
+    else expect(error.message).toMatch(message);
+  });
+
+  test('a failure aws-jwt-verify reports that has no problem of its own is "invalid", quoting it', async () => {
+    // The pool's key marked for encryption, not signatures.
+    const jwks = { keys: jwksOf(key).keys.map((jwk) => ({ ...jwk, use: 'enc' })) };
+    const verifier = new AccessTokenVerifier({ userPoolId: POOL_ID, clientIds: ['client-a'], jwks });
+    const error = await rejection(verifier.verify(mintAccessToken(key, 'client-a', [READ])));
+    expect(error.problem).toBe('invalid');
+    expect(error.message).toMatch(/^access token is invalid \(.+\)$/);
+  });
+
   test('bad-signature: signed by another key under the same kid', async () => {
     const impostor = createSigningKey(key.kid);
     const error = await rejection(offline.verify(mintAccessToken(impostor, 'client-a', [READ])));
@@ -298,6 +335,46 @@ describe('with the JWKS fetched over HTTP', () => {
       );
     } finally {
       await Promise.all([target.close(), redirecting.close()]);
+    }
+  });
+
+  test.each([
+    [
+      'a JSON document that is not a JWKS',
+      '{"keys":"none"}',
+      /^signing keys from http:\/\/127.0.0.1:\d+\/jwks.json are not a JWKS \(.+\): check the JWKS URL$/,
+    ],
+    ['HTML', '<html>maintenance</html>', /^signing keys from .* are not a JWKS|^cannot fetch/],
+  ])('keys that are %s are unavailable, not a verdict on the token', async (_what, body, message) => {
+    const server = await startLocalServer((_request, response) => response.end(body));
+    try {
+      const verifier = new AccessTokenVerifier({
+        userPoolId: POOL_ID,
+        clientIds: ['client-a'],
+        jwksUri: `${server.url}/jwks.json`,
+      });
+      const error = await verifier.verify(mintAccessToken(key, 'client-a', [READ])).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SigningKeysUnavailableError);
+      expect((error as Error).message).toMatch(message);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('keys that never come: unavailable after the time limit, which the message states', async () => {
+    const server = await startLocalServer(() => undefined);
+    try {
+      const verifier = new AccessTokenVerifier({
+        userPoolId: POOL_ID,
+        clientIds: ['client-a'],
+        jwksUri: `${server.url}/jwks.json`,
+        timeoutMs: 500,
+      });
+      const error = await verifier.verify(mintAccessToken(key, 'client-a', [READ])).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SigningKeysUnavailableError);
+      expect((error as Error).message).toMatch(/signing keys from .* \(no reply within 0.5 s\)/);
+    } finally {
+      await server.close();
     }
   });
 
