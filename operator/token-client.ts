@@ -381,7 +381,8 @@ export class ClientCredentialsTokenClient {
     if (reply) return 'JSON without access_token';
     if (text.trim() === '') return 'an empty body';
     const type = response.headers.get('content-type')?.split(';')[0];
-    return `a ${type ? this.quote(type, 60) : 'no content type'} body ("${this.quote(text, 60)}")`;
+    const body = `("${this.quote(text, 60)}")`;
+    return type ? `a ${this.quote(type, 60)} body ${body}` : `a body without a content type ${body}`;
   }
 
   /** Text from the server or the network, as one bounded, sanitized line with the secret masked. */

@@ -153,6 +153,67 @@ describe('an endpoint with no usable reply', () => {
   });
 });
 
+describe('a network failure is named by its code', () => {
+  /** A fetch that fails as undici does: TypeError("fetch failed") with the system error as cause. */
+  const failingFetch = (cause: object) => () => Promise.reject(new TypeError('fetch failed', { cause }));
+
+  test.each([
+    ['ECONNREFUSED', 'connection refused'],
+    ['ENOTFOUND', 'host not found'],
+    ['EAI_AGAIN', 'DNS lookup failed'],
+    ['ECONNRESET', 'connection reset'],
+    ['ETIMEDOUT', 'connection timed out'],
+    ['UND_ERR_CONNECT_TIMEOUT', 'connection timed out'],
+    ['EHOSTUNREACH', 'EHOSTUNREACH: no route'],
+    [undefined, 'no route'],
+  ])('%s: %s', async (code, reason) => {
+    const fetch = failingFetch({ code, message: 'no route' });
+    const error = await failure(client({ fetch: fetch as typeof globalThis.fetch }).getToken());
+
+    expect(error).toMatchObject({ problem: 'unreachable' });
+    expect(error.message).toBe(
+      `cannot reach token endpoint ${fake.tokenEndpoint()} (${reason}): check the URL and your network or proxy`,
+    );
+  });
+});
+
+describe('a reply that is not a token response is described', () => {
+  test.each([
+    ['a redirect', 302, { location: 'https://elsewhere.test/' }, '', 'a redirect to https://elsewhere.test/'],
+    ['a redirect to nowhere', 307, {}, '', 'a redirect to nowhere'],
+    [
+      'JSON without access_token',
+      200,
+      { 'content-type': 'application/json' },
+      '{"token":"x"}',
+      'JSON without access_token',
+    ],
+    ['an empty body', 200, {}, '  ', 'an empty body'],
+    ['text without content type', 200, {}, 'hello', 'a body without a content type ("hello")'],
+    [
+      'text with a content type',
+      200,
+      { 'content-type': 'text/plain; charset=utf-8' },
+      'hi',
+      'a text/plain body ("hi")',
+    ],
+  ])('%s', async (_what, status, headers, body, description) => {
+    const server = await startLocalServer((_request, response) => {
+      response.writeHead(status, headers as Record<string, string>).end(body);
+    });
+    try {
+      const endpoint = `${server.url}/oauth2/token`;
+      const error = await failure(client({ tokenEndpoint: endpoint }).getToken());
+      expect(error).toMatchObject({ problem: 'unexpected-reply', status });
+      expect(error.message).toBe(
+        `token endpoint ${endpoint} replied HTTP ${status} with ${description}, not a token response: check the URL is the user pool's https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('inputs', () => {
   test('an http endpoint other than localhost is refused, so the secret never travels in clear text', () => {
     expect(() => client({ tokenEndpoint: 'http://example.com/oauth2/token' })).toThrow(InputError);
