@@ -149,6 +149,37 @@ test('an output missing or of the wrong shape is named, its value (maybe a secre
   );
 });
 
+test.each([
+  ['a list', []],
+  ['text', 'user_pool_id = "x"'],
+  ['outputs without values', { user_pool_id: { sensitive: false } }],
+])('a document that is not terraform output -json (%s) is named as such', (_what, document) => {
+  expect(() => parseStackOutputs('s', document)).toThrow(
+    expect.objectContaining({
+      problem: 'unexpected-outputs',
+      message: 'outputs of stack s are not a terraform output -json document: check the Terraform version',
+    }),
+  );
+});
+
+test('the default client is the one client_id names, else the first; a client without scopes has none', () => {
+  const values = stackOutputValues({
+    client_id: 'client-b',
+    client_scopes: { 'm2m-client': [READ] },
+  });
+  const outputs = parseStackOutputs('s', terraformOutputDocument(values));
+  expect(selectStackClient(outputs)).toMatchObject({ name: 'reporting', clientId: 'client-b', scopes: [] });
+  expect(selectStackClient(outputs, 'reporting').scopes).toEqual([]);
+  expect(selectStackClient(outputs, 'm2m-client').scopes).toEqual([READ]);
+
+  const unnamed = parseStackOutputs(
+    's',
+    terraformOutputDocument(stackOutputValues({ client_id: 'client-z' })),
+  );
+  expect(selectStackClient(unnamed)).toMatchObject({ name: 'm2m-client', clientId: 'client-z' });
+  expect(selectStackClient({ ...unnamed, clientIds: {} })).toMatchObject({ name: '', scopes: [] });
+});
+
 test("after a rotation's finish a client may have no secret in the outputs: Terraform drops a null output and keeps null in a map", () => {
   const { client_secret: _dropped, ...values } = stackOutputValues({
     client_secrets: { 'm2m-client': null, reporting: 'stack-secret-b' },
