@@ -147,6 +147,12 @@ describe('with the JWKS given (offline)', () => {
 
   test.each([
     ['no scope claim', { scope: undefined }, 'missing-scope', `lacks scope ${READ} (it has no scope)`],
+    [
+      'other scopes, spaced out',
+      { scope: ` ${WRITE}  other/x ` },
+      'missing-scope',
+      `(it has ${WRITE} other/x)`,
+    ],
     ['no iss claim', { iss: undefined }, 'wrong-issuer', 'issued by nobody (no iss claim), not by user pool'],
     [
       'no client_id claim',

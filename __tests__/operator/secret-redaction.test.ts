@@ -69,6 +69,15 @@ test('a base64 value that encodes the secret is masked whole, not just around it
   expect(redactSecrets(text, [COGNITO_SECRET])).toBe('authorization: Basic ***; next');
 });
 
+test('a base64 value JSON-escaped with "\\/" is masked whole, its escaped slashes included', () => {
+  // "???" is "Pz8/" in base64: the escaped "/" stands in the value's first group, outside the secret.
+  const escaped = `Basic ${b64(`???:${COGNITO_SECRET}`)}`.replace(/\//g, '\\/');
+  expect(escaped).toMatch(/^Basic Pz8\\\//);
+  expect(redactSecrets(`{"authorization":"${escaped}"}`, [COGNITO_SECRET])).toBe(
+    '{"authorization":"Basic ***"}',
+  );
+});
+
 test('near misses are left alone: other base64, other secrets, a prefix of the secret', () => {
   const text = `${b64('client-a:another-secret-entirely')} ${COGNITO_SECRET.slice(0, 7)} ${b64(COGNITO_SECRET.slice(0, 5))}`;
   expect(redactSecrets(text, [COGNITO_SECRET])).toBe(text);
