@@ -120,6 +120,23 @@ describe('with the JWKS given (offline)', () => {
     expect(error.missingScopes).toEqual([READ]);
   });
 
+  test('missing-scope names each missing scope, what the token has, and what to do', async () => {
+    const verifier = new AccessTokenVerifier({
+      userPoolId: POOL_ID,
+      clientIds: ['client-a'],
+      requiredScopes: [READ, WRITE],
+      jwks: jwksOf(key),
+    });
+    const none = await rejection(verifier.verify(mintAccessToken(key, 'client-a', ['other/x'])));
+    expect(none.message).toBe(
+      `access token lacks scope ${READ} ${WRITE} (it has other/x): request a token with these scopes from a client allowed them`,
+    );
+    const one = await rejection(verifier.verify(mintAccessToken(key, 'client-a', [READ])));
+    expect(one.message).toBe(
+      `access token lacks scope ${WRITE} (it has ${READ}): request a token with this scope from a client allowed them`,
+    );
+  });
+
   test('the required scope among others, separated by spaces, is accepted', async () => {
     const verifier = new AccessTokenVerifier({
       userPoolId: POOL_ID,
