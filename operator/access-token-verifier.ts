@@ -197,6 +197,8 @@ export class AccessTokenVerifier {
     if (!(error instanceof JwtBaseError)) return error as Error;
     // Claims are the sender's words, unverified: bounded and sanitized before they are quoted.
     const claims = unverifiedClaims(token);
+    // Where kid is quoted (bad signature, unknown key), aws-jwt-verify has found one.
+    // Stryker disable next-line StringLiteral: a token without kid is malformed before this is used
     const kid = claims.kid ? `key ${oneLine(claims.kid, MAX_CLAIM_LENGTH)}` : 'its key';
     const reject = (problem: ConstructorParameters<typeof AccessTokenRejectedError>[0], message: string) =>
       new AccessTokenRejectedError(problem, message);

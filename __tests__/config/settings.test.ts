@@ -314,8 +314,20 @@ describe('readContext', () => {
     });
   });
 
-  test('reports a cdktf.json that is not JSON', () => {
+  test('reports a cdktf.json that is not JSON, as a ConfigError with that one problem', () => {
     delete process.env.CDKTF_CONTEXT_JSON;
-    expect(() => readContext(projectWith('{"context": '))).toThrow(/^cdktf.json is not valid JSON: /);
+    const error = thrownBy(() => readContext(projectWith('{"context": ')));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toMatch(/^cdktf.json is not valid JSON: /);
+    expect((error as ConfigError).problems).toEqual([error.message]);
+  });
+
+  test('no cdktf.json, or one without context, is an empty context: the defaults apply', () => {
+    delete process.env.CDKTF_CONTEXT_JSON;
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-auth-context-'));
+    made.push(empty);
+    expect(readContext(empty)).toEqual({});
+    expect(readContext(projectWith('{"app": "npm run synth"}'))).toEqual({});
   });
 });

@@ -1,3 +1,4 @@
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import {
   AccessTokenRejectedError,
   AccessTokenVerifier,
@@ -258,11 +259,29 @@ describe('with the JWKS given (offline)', () => {
     expect(error.message).toMatch(/^not a valid JWT \(longer than 65536 characters\)/);
   });
 
-  test.each(['not-a-jwt', 'a.b.c', ''])('malformed: %p', async (token) => {
+  test.each([
+    ['not-a-jwt', 'JWT string does not consist of exactly 3 parts (header, payload, signature)'],
+    ['a.b.c', 'Invalid JWT. Header is not a valid JSON object'],
+    ['', 'Empty JWT'],
+  ])('malformed: %p, with the first part of the reason', async (token, reason) => {
     const error = await rejection(offline.verify(token));
 
     expect(error.problem).toBe('malformed');
-    expect(error.message).toMatch(/^not a valid JWT \(.+\): pass the access_token value/);
+    expect(error.message).toBe(
+      `not a valid JWT (${reason}): pass the access_token value from the token endpoint`,
+    );
+  });
+
+  test('an error that is not about the token (a bug, say) is passed on as it is', async () => {
+    const bug = new TypeError('something broke');
+    const spy = jest.spyOn(CognitoJwtVerifier.prototype, 'verifySync').mockImplementationOnce(() => {
+      throw bug;
+    });
+    try {
+      await expect(offline.verify(mintAccessToken(key, 'client-a', [READ]))).rejects.toBe(bug);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

@@ -370,6 +370,11 @@ describe('a 200 reply is checked before its token is used, cached or printed', (
     expect(token.expiresAt - before).toBeLessThanOrEqual(lifetimeMs + 1000);
   });
 
+  test('no token_type is taken as Bearer, the only type Cognito issues', async () => {
+    const token = await replying(`{"access_token":${JSON.stringify(JWT)},"expires_in":3600}`);
+    expect(token.tokenType).toBe('Bearer');
+  });
+
   test('no expires_in at all is accepted (RFC 6749 only recommends it), and the token is not cached', async () => {
     const token = await replying(reply({}));
     expect(token.accessToken).toBe(JWT);
