@@ -29,6 +29,17 @@ describe('the synth-time side of every rule', () => {
   });
 });
 
+test("every rule's Terraform condition and message, as validation blocks and the rules check get them", () => {
+  // The terraform project proves these agree with the synth side; this pins their text for review.
+  const conditions = Object.fromEntries(
+    ruleSets.map((ruleSet) => [
+      ruleSet,
+      RULES[ruleSet].map((rule) => `${rule.condition('var.x')}  # ${rule.description}`),
+    ]),
+  );
+  expect(conditions).toMatchSnapshot();
+});
+
 describe('asTerraformSees', () => {
   test.each([
     ['e\u0301', '\u00e9'],
