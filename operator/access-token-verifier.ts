@@ -237,8 +237,14 @@ export class AccessTokenVerifier {
       );
     }
     if (error instanceof CognitoJwtInvalidTokenUseError) {
-      const use = error.failedAssertion.actual === 'id' ? 'an ID token' : 'not an access token';
-      return reject('wrong-token-use', `token is ${use}, not an access token: pass the access_token`);
+      const use = claims.tokenUse;
+      const what =
+        use === 'id'
+          ? 'an ID token'
+          : use === undefined
+            ? 'a token without token_use'
+            : `a token with token_use ${oneLine(JSON.stringify(use), MAX_CLAIM_LENGTH)}`;
+      return reject('wrong-token-use', `token is ${what}, not an access token: pass the access_token`);
     }
     if (error instanceof JwtInvalidSignatureError || error instanceof JwtInvalidSignatureAlgorithmError) {
       return reject(
@@ -262,11 +268,12 @@ export class AccessTokenVerifier {
 }
 
 /** Claims read without verification, only to word error messages. */
-function unverifiedClaims(token: string): { iss?: string; kid?: string } {
+function unverifiedClaims(token: string): { iss?: string; kid?: string; tokenUse?: string } {
   try {
     const { header, payload } = decomposeUnverifiedJwt(token);
     return {
       iss: typeof payload.iss === 'string' ? payload.iss : undefined,
+      tokenUse: typeof payload.token_use === 'string' ? payload.token_use : undefined,
       kid: typeof header.kid === 'string' ? header.kid : undefined,
     };
   } catch {

@@ -164,6 +164,20 @@ describe('with the JWKS given (offline)', () => {
   });
 
   test.each([
+    [
+      { token_use: 'Access' },
+      'token is a token with token_use "Access", not an access token: pass the access_token',
+    ],
+    [
+      { token_use: undefined },
+      'token is a token without token_use, not an access token: pass the access_token',
+    ],
+  ])('wrong-token-use names what token_use is: %j', async (claims, message) => {
+    const error = await rejection(offline.verify(mintAccessToken(key, 'client-a', [READ], claims)));
+    expect(error.message).toBe(message);
+  });
+
+  test.each([
     ['no scope claim', { scope: undefined }, 'missing-scope', `lacks scope ${READ} (it has no scope)`],
     [
       'other scopes, spaced out',
