@@ -268,12 +268,13 @@ export class AccessTokenVerifier {
 }
 
 /** Claims read without verification, only to word error messages. */
-function unverifiedClaims(token: string): { iss?: string; kid?: string; tokenUse?: string } {
+function unverifiedClaims(token: string): { iss?: string; kid?: string; tokenUse?: unknown } {
   try {
     const { header, payload } = decomposeUnverifiedJwt(token);
     return {
-      iss: typeof payload.iss === 'string' ? payload.iss : undefined,
-      tokenUse: typeof payload.token_use === 'string' ? payload.token_use : undefined,
+      // aws-jwt-verify has refused a token whose iss is not a string as malformed by now.
+      iss: payload.iss,
+      tokenUse: payload.token_use,
       kid: typeof header.kid === 'string' ? header.kid : undefined,
     };
   } catch {

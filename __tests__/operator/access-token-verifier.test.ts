@@ -172,6 +172,7 @@ describe('with the JWKS given (offline)', () => {
       { token_use: undefined },
       'token is a token without token_use, not an access token: pass the access_token',
     ],
+    [{ token_use: 42 }, 'token is a token with token_use 42, not an access token: pass the access_token'],
   ])('wrong-token-use names what token_use is: %j', async (claims, message) => {
     const error = await rejection(offline.verify(mintAccessToken(key, 'client-a', [READ], claims)));
     expect(error.message).toBe(message);
@@ -256,6 +257,11 @@ describe('with the JWKS given (offline)', () => {
   ] as const)('near misses of exp are rejected too: %s', async (_name, claims, problem) => {
     const error = await rejection(offline.verify(mintAccessToken(key, 'client-a', [READ], claims)));
     expect(error.problem).toBe(problem);
+  });
+
+  test('an iss that is no string is malformed, whatever else the token says', async () => {
+    const error = await rejection(offline.verify(mintAccessToken(key, 'client-a', [READ], { iss: 42 })));
+    expect(error.problem).toBe('malformed');
   });
 
   test('exp a minute ahead, and no other optional claim, is accepted', async () => {
