@@ -20,11 +20,8 @@ export function describeBytes(bytes: number): string {
     [1024 * 1024, 'MiB'],
     [1024, 'KiB'],
   ];
-  const [size, unit] = units.find(([unitSize]) => bytes >= unitSize && bytes % unitSize === 0) ?? [
-    1,
-    'bytes',
-  ];
-  return size === 1 ? `${bytes} bytes` : `${bytes / size} ${unit} (${bytes} bytes)`;
+  const exact = units.find(([unitSize]) => bytes >= unitSize && bytes % unitSize === 0);
+  return exact ? `${bytes / exact[0]} ${exact[1]} (${bytes} bytes)` : `${bytes} bytes`;
 }
 
 /**
@@ -55,7 +52,7 @@ export async function readStreamWithLimit(stream: Readable, limit: number): Prom
   const chunks: Buffer[] = [];
   let length = 0;
   for await (const chunk of stream) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const bytes = Buffer.from(chunk as Buffer | string);
     length += bytes.length;
     // Leaving the loop by throwing destroys the stream.
     if (length > limit) throw new TooLargeError(limit);

@@ -423,6 +423,24 @@ describe('with the JWKS fetched over HTTP', () => {
     }
   });
 
+  test.each([
+    [204, ''],
+    [404, 'not found'],
+  ])('keys answered with HTTP %i are unavailable, naming the status', async (status, body) => {
+    const server = await startLocalServer((_request, response) => response.writeHead(status).end(body));
+    try {
+      const jwksUri = `${server.url}/jwks.json`;
+      const verifier = new AccessTokenVerifier({ userPoolId: POOL_ID, clientIds: ['client-a'], jwksUri });
+      const error = await verifier.verify(mintAccessToken(key, 'client-a', [READ])).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SigningKeysUnavailableError);
+      expect((error as Error).message).toBe(
+        `cannot fetch the user pool's signing keys from ${jwksUri} (HTTP ${status}): check the user pool ID or JWKS URL`,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   test('keys that never come: unavailable after the time limit, which the message states', async () => {
     const server = await startLocalServer(() => undefined);
     try {
