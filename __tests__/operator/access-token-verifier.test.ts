@@ -199,7 +199,7 @@ describe('with the JWKS given (offline)', () => {
       'not-yet-valid',
       /^access token is not valid yet \(.+\): check the clocks$/,
     ],
-  ] as const)('%s: %s', async (_name, claims, problem, message) => {
+  ] as const)('%s', async (_name, claims, problem, message) => {
     const verifier = new AccessTokenVerifier({
       userPoolId: POOL_ID,
       clientIds: ['client-a'],
