@@ -361,24 +361,38 @@ describe('with the JWKS fetched over HTTP', () => {
     expect(fake.jwksRequests).toBe(1);
   });
 
-  test('an endless JWKS is read to 1 MiB and no further: keys unavailable, the connection closed', async () => {
-    const { handler, sent } = endlessReply();
+  /**
+   * Verifies a token with the keys served by `handler`: the error must be SigningKeysUnavailableError
+   * (nothing was decided about the token). Returns its message and the JWKS URL.
+   */
+  async function keysUnavailable(
+    handler: Parameters<typeof startLocalServer>[0],
+    timeoutMs?: number,
+  ): Promise<{ message: string; jwksUri: string }> {
     const server = await startLocalServer(handler);
     try {
+      const jwksUri = `${server.url}/jwks.json`;
       const verifier = new AccessTokenVerifier({
         userPoolId: POOL_ID,
         clientIds: ['client-a'],
-        jwksUri: `${server.url}/jwks.json`,
+        jwksUri,
+        timeoutMs,
       });
       const error = await verifier.verify(mintAccessToken(key, 'client-a', [READ])).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SigningKeysUnavailableError);
-      expect((error as Error).message).toMatch(
-        /^signing keys from http:\/\/127.0.0.1:\d+\/jwks.json are larger than 1 MiB \(1048576 bytes\), and reading stopped there/,
-      );
-      expect(await sent).toBeLessThan(BOUNDED_READ_EVIDENCE_BYTES);
+      return { message: (error as Error).message, jwksUri };
     } finally {
       await server.close();
     }
+  }
+
+  test('an endless JWKS is read to 1 MiB and no further: keys unavailable, the connection closed', async () => {
+    const { handler, sent } = endlessReply();
+    const { message } = await keysUnavailable(handler);
+    expect(message).toMatch(
+      /^signing keys from http:\/\/127.0.0.1:\d+\/jwks.json are larger than 1 MiB \(1048576 bytes\), and reading stopped there/,
+    );
+    expect(await sent).toBeLessThan(BOUNDED_READ_EVIDENCE_BYTES);
   });
 
   test('a redirect is not followed: it could lead to plain http', async () => {
@@ -407,55 +421,26 @@ describe('with the JWKS fetched over HTTP', () => {
       /^signing keys from http:\/\/127.0.0.1:\d+\/jwks.json are not a JWKS \(.+\): check the JWKS URL$/,
     ],
     ['HTML', '<html>maintenance</html>', /^signing keys from .* are not a JWKS|^cannot fetch/],
-  ])('keys that are %s are unavailable, not a verdict on the token', async (_what, body, message) => {
-    const server = await startLocalServer((_request, response) => response.end(body));
-    try {
-      const verifier = new AccessTokenVerifier({
-        userPoolId: POOL_ID,
-        clientIds: ['client-a'],
-        jwksUri: `${server.url}/jwks.json`,
-      });
-      const error = await verifier.verify(mintAccessToken(key, 'client-a', [READ])).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(SigningKeysUnavailableError);
-      expect((error as Error).message).toMatch(message);
-    } finally {
-      await server.close();
-    }
+  ])('keys that are %s are unavailable, not a verdict on the token', async (_what, body, pattern) => {
+    const { message } = await keysUnavailable((_request, response) => response.end(body));
+    expect(message).toMatch(pattern);
   });
 
   test.each([
     [204, ''],
     [404, 'not found'],
   ])('keys answered with HTTP %i are unavailable, naming the status', async (status, body) => {
-    const server = await startLocalServer((_request, response) => response.writeHead(status).end(body));
-    try {
-      const jwksUri = `${server.url}/jwks.json`;
-      const verifier = new AccessTokenVerifier({ userPoolId: POOL_ID, clientIds: ['client-a'], jwksUri });
-      const error = await verifier.verify(mintAccessToken(key, 'client-a', [READ])).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(SigningKeysUnavailableError);
-      expect((error as Error).message).toBe(
-        `cannot fetch the user pool's signing keys from ${jwksUri} (HTTP ${status}): check the user pool ID or JWKS URL`,
-      );
-    } finally {
-      await server.close();
-    }
+    const { message, jwksUri } = await keysUnavailable((_request, response) =>
+      response.writeHead(status).end(body),
+    );
+    expect(message).toBe(
+      `cannot fetch the user pool's signing keys from ${jwksUri} (HTTP ${status}): check the user pool ID or JWKS URL`,
+    );
   });
 
   test('keys that never come: unavailable after the time limit, which the message states', async () => {
-    const server = await startLocalServer(() => undefined);
-    try {
-      const verifier = new AccessTokenVerifier({
-        userPoolId: POOL_ID,
-        clientIds: ['client-a'],
-        jwksUri: `${server.url}/jwks.json`,
-        timeoutMs: 500,
-      });
-      const error = await verifier.verify(mintAccessToken(key, 'client-a', [READ])).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(SigningKeysUnavailableError);
-      expect((error as Error).message).toMatch(/signing keys from .* \(no reply within 0.5 s\)/);
-    } finally {
-      await server.close();
-    }
+    const { message } = await keysUnavailable(() => undefined, 500);
+    expect(message).toMatch(/signing keys from .* \(no reply within 0.5 s\)/);
   });
 
   test('unreachable keys are SigningKeysUnavailableError, not a rejection of the token', async () => {
