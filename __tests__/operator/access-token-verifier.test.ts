@@ -39,6 +39,16 @@ beforeAll(() => {
   });
 });
 
+/** An offline verifier of client-a's tokens that requires these scopes. */
+function requiring(scopes: readonly string[]): AccessTokenVerifier {
+  return new AccessTokenVerifier({
+    userPoolId: POOL_ID,
+    clientIds: ['client-a'],
+    requiredScopes: scopes,
+    jwks: jwksOf(key),
+  });
+}
+
 async function rejection(promise: Promise<unknown>): Promise<AccessTokenRejectedError> {
   const error = await promise.then(
     () => undefined,
@@ -86,12 +96,7 @@ describe('with the JWKS given (offline)', () => {
   });
 
   test('missing-scope: every required scope must be there, from the verifier and from the call', async () => {
-    const verifier = new AccessTokenVerifier({
-      userPoolId: POOL_ID,
-      clientIds: ['client-a'],
-      requiredScopes: [READ],
-      jwks: jwksOf(key),
-    });
+    const verifier = requiring([READ]);
     const readOnly = mintAccessToken(key, 'client-a', [READ]);
     await expect(verifier.verify(readOnly)).resolves.toMatchObject({ scope: READ });
 
@@ -110,24 +115,14 @@ describe('with the JWKS given (offline)', () => {
     ['the scope in capitals', READ.toUpperCase()],
     ['the required scope and another joined without a space', `${READ},${WRITE}`],
   ])('near miss of a scope is missing-scope: %s', async (_name, granted) => {
-    const verifier = new AccessTokenVerifier({
-      userPoolId: POOL_ID,
-      clientIds: ['client-a'],
-      requiredScopes: [READ],
-      jwks: jwksOf(key),
-    });
+    const verifier = requiring([READ]);
     const error = await rejection(verifier.verify(mintAccessToken(key, 'client-a', [granted])));
     expect(error.problem).toBe('missing-scope');
     expect(error.missingScopes).toEqual([READ]);
   });
 
   test('missing-scope names each missing scope, what the token has, and what to do', async () => {
-    const verifier = new AccessTokenVerifier({
-      userPoolId: POOL_ID,
-      clientIds: ['client-a'],
-      requiredScopes: [READ, WRITE],
-      jwks: jwksOf(key),
-    });
+    const verifier = requiring([READ, WRITE]);
     const none = await rejection(verifier.verify(mintAccessToken(key, 'client-a', ['other/x'])));
     expect(none.message).toBe(
       `access token lacks scope ${READ} ${WRITE} (it has other/x): request a token with these scopes from a client allowed them`,
@@ -139,12 +134,7 @@ describe('with the JWKS given (offline)', () => {
   });
 
   test('the required scope among others, separated by spaces, is accepted', async () => {
-    const verifier = new AccessTokenVerifier({
-      userPoolId: POOL_ID,
-      clientIds: ['client-a'],
-      requiredScopes: [READ],
-      jwks: jwksOf(key),
-    });
+    const verifier = requiring([READ]);
     const token = mintAccessToken(key, 'client-a', [`${READ}only`, READ, WRITE]);
     await expect(verifier.verify(token)).resolves.toMatchObject({ client_id: 'client-a' });
   });
@@ -200,12 +190,7 @@ describe('with the JWKS given (offline)', () => {
       /^access token is not valid yet \(.+\): check the clocks$/,
     ],
   ] as const)('%s', async (_name, claims, problem, message) => {
-    const verifier = new AccessTokenVerifier({
-      userPoolId: POOL_ID,
-      clientIds: ['client-a'],
-      requiredScopes: [READ],
-      jwks: jwksOf(key),
-    });
+    const verifier = requiring([READ]);
     const error = await rejection(verifier.verify(mintAccessToken(key, 'client-a', [READ], claims)));
     expect(error.problem).toBe(problem);
     if (typeof message === 'string') expect(error.message).toContain(message);
