@@ -1,8 +1,14 @@
 // Mutation testing (issue 15): `npm run mutate`. Not part of `npm test`: a full run takes hours on
 // two cores; an incremental re-run after a small change takes minutes. See README, "Mutation testing".
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 const require = createRequire(import.meta.url);
+// A mutant may break a test's cleanup, and a timed-out run is killed before its afterAll: the test
+// runners (which inherit this) keep their temporary folders in the git-ignored reports/, not in /tmp.
+process.env.TMPDIR = path.resolve('reports/tmp');
+fs.mkdirSync(process.env.TMPDIR, { recursive: true });
 const jestConfig = require('./jest.config.js');
 // Only the unit project: the terraform and e2e projects run programs (terraform, moto) that never
 // see Stryker's active mutant, and take minutes per run.
