@@ -126,8 +126,8 @@ describe('validation of imports and adopted clients in cdktf.json', () => {
   test.each<[string, Record<string, unknown>, string]>([
     [
       'an environment that is no stack',
-      { imports: { prod: { userPoolId: POOL } } },
-      'cdktf.json context.imports.prod = {"userPoolId":"us-east-1_AbCdEf123"} is invalid: names environment "prod", which is not in environments (dev)',
+      { environments: ['dev', 'test'], imports: { prod: { userPoolId: POOL } } },
+      'cdktf.json context.imports.prod = {"userPoolId":"us-east-1_AbCdEf123"} is invalid: names environment "prod", which is not in environments (dev, test)',
     ],
     [
       'a key that is no environment',
