@@ -81,10 +81,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], context: unknown): 
       continue;
     }
     // Zod's own type messages ("Invalid input: expected string, received number") become our rule style.
-    const rule =
-      issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')
-        ? `must be of type ${issue.expected}`
-        : issue.message;
+    const rule = issue.code === 'invalid_type' ? `must be of type ${issue.expected}` : issue.message;
     const line = `${key} = ${preview(value)} is invalid: `;
     if (!rulesByKey.has(line)) {
       rulesByKey.set(line, []);
@@ -111,14 +108,16 @@ function unknownKey(unknown: string, known: readonly string[]): string {
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+export function editDistance(a: string, b: string): number {
+  // d[i][j] is the distance between a's first i and b's first j characters; each row grows as it is filled.
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+      // An adjacent swap; before the first character, a[-1] and b[-1] are undefined and match nothing.
+      if (a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
         d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
       }
     }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CDKTF_CONTEXT_KEYS, ConfigError, parseSettings, readContext } from '../../config/load';
+import { CDKTF_CONTEXT_KEYS, ConfigError, editDistance, parseSettings, readContext } from '../../config/load';
 
 /** The error `run` throws; fails the test when it throws nothing. */
 function thrownBy(run: () => unknown): Error {
@@ -184,6 +184,26 @@ describe('parseSettings', () => {
       'cdktf.json context.remoteState has an unknown key "keyprefix": did you mean "keyPrefix"?',
     ],
     [
+      'three swapped pairs, each one edit',
+      { resourceServer: { dinetiifer: 'orders' } },
+      'cdktf.json context.resourceServer has an unknown key "dinetiifer": did you mean "identifier"?',
+    ],
+    [
+      'as many typos as a third of a long key',
+      { resourceServer: { ixxxtifier: 'orders' } },
+      'cdktf.json context.resourceServer has an unknown key "ixxxtifier": did you mean "identifier"?',
+    ],
+    [
+      'two typos in a short key',
+      { resourceServer: { nxxe: 'Orders' } },
+      'cdktf.json context.resourceServer has an unknown key "nxxe": did you mean "name"?',
+    ],
+    [
+      'one typo more than a third of a long key',
+      { resourceServer: { xxxxtifier: 'orders' } },
+      'cdktf.json context.resourceServer has an unknown key "xxxxtifier": the keys here are identifier, name, scopes',
+    ],
+    [
       'a key like none of ours',
       { colour: 'blue' },
       'cdktf.json context has an unknown key "colour": the keys here are environments, awsRegion, userPoolNamePrefix, domainPrefix, projectTag, resourceServer, clients, storeCredentialsInSecretsManager, remoteState, imports, ciAccess, cdktfRelativeModules,',
@@ -330,4 +350,23 @@ describe('readContext', () => {
     expect(readContext(empty)).toEqual({});
     expect(readContext(projectWith('{"app": "npm run synth"}'))).toEqual({});
   });
+});
+
+// The distance behind "did you mean": insertions, deletions, substitutions and adjacent swaps, one each.
+test.each<[string, string, number]>([
+  ['', '', 0],
+  ['', 'abc', 3],
+  ['abc', '', 3],
+  ['abc', 'abc', 0],
+  ['abc', 'abd', 1],
+  ['abc', 'ab', 1],
+  ['ab', 'abc', 1],
+  ['ab', 'ba', 1],
+  ['xab', 'xba', 1],
+  ['abcd', 'badc', 2],
+  ['ca', 'abc', 3],
+  ['kitten', 'sitting', 3],
+  ['dinetiifer', 'identifier', 3],
+])('editDistance(%j, %j) is %d', (a, b, distance) => {
+  expect(editDistance(a, b)).toBe(distance);
 });
