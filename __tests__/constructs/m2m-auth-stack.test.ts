@@ -5,6 +5,7 @@ import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { stackName } from '../../constructs/m2m-auth-stack';
 import { type Rule, stackEnvironment, variableRules } from '../../constructs/rules';
 import { addressOf, onlyResource, STACK_OUTPUTS, synthStack } from '../helpers/synth';
 
@@ -216,4 +217,13 @@ describe('settings become variable defaults', () => {
     expect(tf.variable.domain_prefix.default).toBe('acme-payments');
     expect(tf.variable.project_tag.default).toBe('payments');
   });
+});
+
+// The stack's name is its folder under cdktf.out/stacks, and what `m2m --stack` and the workflows name.
+test.each([
+  ['dev', 'm2m-auth-dev'],
+  ['test', 'm2m-auth-test'],
+  ['prod', 'm2m-auth-prod'],
+] as const)('the %s stack is %s', (environment, name) => {
+  expect(stackName(environment)).toBe(name);
 });
