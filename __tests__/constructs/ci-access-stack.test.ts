@@ -40,8 +40,14 @@ function rolesOf(tf: TerraformJson) {
 }
 
 describe('the m2m-auth-ci-access stack', () => {
-  const tf = synthCiAccess(CI_CONTEXT);
-  const roles = rolesOf(tf);
+  let tf: TerraformJson;
+  let roles: ReturnType<typeof rolesOf>;
+  // In each test, not once at the describe's scope: mutation testing credits a mutant only to the
+  // tests during which it ran, so assertions on a describe-scope synth never saw a mutant.
+  beforeEach(() => {
+    tf = synthCiAccess(CI_CONTEXT);
+    roles = rolesOf(tf);
+  });
 
   test("creates GitHub's OIDC provider for the STS audience, and a deploy and a plan role per environment", () => {
     expect(Object.values(tf.resource.aws_iam_openid_connect_provider)).toEqual([

@@ -7,7 +7,7 @@ import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { stackName } from '../../constructs/m2m-auth-stack';
 import { type Rule, stackEnvironment, variableRules } from '../../constructs/rules';
-import { addressOf, onlyResource, STACK_OUTPUTS, synthStack } from '../helpers/synth';
+import { addressOf, onlyResource, STACK_OUTPUTS, synthStack, type TerraformJson } from '../helpers/synth';
 
 /** The rules each Terraform variable of the dev stack must carry. */
 const VARIABLE_RULES: Record<string, readonly Rule[]> = {
@@ -19,10 +19,19 @@ const VARIABLE_RULES: Record<string, readonly Rule[]> = {
 };
 
 describe('the dev stack with default settings', () => {
-  const { json, tf } = synthStack();
-  const pool = addressOf(tf, 'aws_cognito_user_pool');
-  const resourceServer = addressOf(tf, 'aws_cognito_resource_server');
-  const domain = addressOf(tf, 'aws_cognito_user_pool_domain');
+  let json: string;
+  let tf: TerraformJson;
+  let pool: string;
+  let resourceServer: string;
+  let domain: string;
+  // In each test, not once at the describe's scope: mutation testing credits a mutant only to the
+  // tests during which it ran, so assertions on a describe-scope synth never saw a mutant.
+  beforeEach(() => {
+    ({ json, tf } = synthStack());
+    pool = addressOf(tf, 'aws_cognito_user_pool');
+    resourceServer = addressOf(tf, 'aws_cognito_resource_server');
+    domain = addressOf(tf, 'aws_cognito_user_pool_domain');
+  });
 
   test('declares the five variables of variables.tf, typed string, described, with their defaults', () => {
     expect(Object.keys(tf.variable).sort()).toEqual([
@@ -185,7 +194,10 @@ describe('the dev stack with default settings', () => {
 });
 
 describe('the prod stack', () => {
-  const { tf } = synthStack({ environments: ['prod'] }, 'prod');
+  let tf: TerraformJson;
+  beforeEach(() => {
+    ({ tf } = synthStack({ environments: ['prod'] }, 'prod'));
+  });
 
   test('defaults environment_name to prod, so the conditionals pick the prod domain and deletion protection', () => {
     expect(tf.variable.environment_name.default).toBe('prod');

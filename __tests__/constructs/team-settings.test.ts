@@ -43,8 +43,14 @@ describe('resourceServer', () => {
 });
 
 describe('clients', () => {
-  const { tf } = synthStack({ clients: TWO_CLIENTS });
-  const server = addressOf(tf, 'aws_cognito_resource_server');
+  let tf: TerraformJson;
+  let server: string;
+  // In each test, not once at the describe's scope: mutation testing credits a mutant only to the
+  // tests during which it ran, so assertions on a describe-scope synth never saw a mutant.
+  beforeEach(() => {
+    ({ tf } = synthStack({ clients: TWO_CLIENTS }));
+    server = addressOf(tf, 'aws_cognito_resource_server');
+  });
 
   test('makes one least-privilege app client per entry, with the core client settings', () => {
     expect(Object.keys(tf.resource.aws_cognito_user_pool_client)).toHaveLength(2);
@@ -105,7 +111,11 @@ describe('clients', () => {
 });
 
 describe('storeCredentialsInSecretsManager', () => {
-  const { json, tf } = synthStack({ clients: TWO_CLIENTS, storeCredentialsInSecretsManager: true });
+  let json: string;
+  let tf: TerraformJson;
+  beforeEach(() => {
+    ({ json, tf } = synthStack({ clients: TWO_CLIENTS, storeCredentialsInSecretsManager: true }));
+  });
 
   test("stores each client's credentials as JSON in a secret named from the environment and the client", () => {
     expect(json).toHaveResourceWithProperties(SecretsmanagerSecret, {
