@@ -112,6 +112,21 @@ describe('the m2m-auth-ci-access stack', () => {
     );
   });
 
+  // Every trust, action, resource and condition of every role: any change to what CI may do shows in review.
+  test('the roles and their policies match the snapshot', () => {
+    const parsed = (resources: TerraformJson, key: string) =>
+      Object.fromEntries(
+        Object.entries(resources).map(([id, resource]) => [
+          id,
+          { ...resource, [key]: JSON.parse(resource[key]) },
+        ]),
+      );
+    expect({
+      roles: parsed(tf.resource.aws_iam_role, 'assume_role_policy'),
+      policies: parsed(tf.resource.aws_iam_role_policy, 'policy'),
+    }).toMatchSnapshot();
+  });
+
   test('plan roles cannot write: no Create, Update, Delete, Put or Tag action', () => {
     for (const env of ['dev', 'prod']) {
       const actions = roles
