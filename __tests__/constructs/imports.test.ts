@@ -146,8 +146,11 @@ describe('validation of imports and adopted clients in cdktf.json', () => {
     ],
     [
       'a client that is not in clients',
-      { imports: { dev: { userPoolId: POOL, clientIds: { reporting: 'abc' } } } },
-      'cdktf.json context.imports.dev.clientIds.reporting = "abc" is invalid: must be for one of the clients (m2m-client)',
+      {
+        clients: [{ name: 'm2m-client' }, { name: 'ingest' }],
+        imports: { dev: { userPoolId: POOL, clientIds: { reporting: 'abc' } } },
+      },
+      'cdktf.json context.imports.dev.clientIds.reporting = "abc" is invalid: must be for one of the clients (m2m-client, ingest)',
     ],
     [
       'a client ID with a slash, which would change the import ID',
@@ -195,6 +198,11 @@ describe('CognitoM2mAuth checks literal imports before creating anything', () =>
       'a lifetime that is no whole number of its unit',
       { clients: [{ name: 'svc', accessTokenValidityMinutes: 30, accessTokenValidityUnit: 'hours' }] },
       'accessTokenValidityMinutes of client svc 30 is invalid: must be a whole number of hours',
+    ],
+    [
+      'an unknown unit, which TypeScript would have refused',
+      { clients: [{ name: 'svc', accessTokenValidityUnit: 'weeks' as never }] },
+      'accessTokenValidityUnit of client svc "weeks" is invalid: must be one of seconds, minutes, hours, days',
     ],
     [
       'a Cognito name with a slash',
