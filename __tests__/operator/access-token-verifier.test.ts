@@ -32,6 +32,9 @@ let offline: AccessTokenVerifier;
 
 beforeAll(() => {
   key = createSigningKey();
+});
+// In each test, not once in beforeAll: mutation testing credits a mutant only to the tests it ran in.
+beforeEach(() => {
   offline = new AccessTokenVerifier({
     userPoolId: POOL_ID,
     clientIds: ['client-a', 'client-b'],
