@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import { parseSettings } from '../../config/load';
-import { CiAccessStack } from '../../constructs/ci-access-stack';
+import { CiAccessStack, type CiAccessStackProps } from '../../constructs/ci-access-stack';
+import type { EnvironmentName } from '../../constructs/rules';
 import { iamLiteral } from '../../constructs/ci-access-policies';
 import {
   allowedGrants,
@@ -191,17 +192,46 @@ describe('the m2m-auth-ci-access stack', () => {
     expect(iamLiteral('plain-text/with.dots')).toBe('plain-text/with.dots');
   });
 
-  test('refuses a repository that is not owner/name, before anything is made', () => {
-    expect(
-      () =>
-        new CiAccessStack(testApp(), 'ci', {
-          githubRepository: 'acme/${path.cwd}',
-          awsAccountId: '123456789012',
-          region: 'eu-west-1',
-          environments: ['dev'],
-          projectTag: 'm2m-auth',
-          remoteState: { bucket: 'acme-terraform-state', region: 'eu-west-1', keyPrefix: 'm2m-auth' },
-        }),
-    ).toThrow(/^githubRepository "acme\/\$\{path.cwd\}" is invalid: must be "<owner>\/<repository>"/);
+  // The construct checks its literal props itself, as cdktf.json's settings do, before anything is made.
+  const valid = {
+    githubRepository: 'acme/m2m-auth',
+    awsAccountId: '123456789012',
+    region: 'eu-west-1',
+    environments: ['dev'],
+    projectTag: 'm2m-auth',
+    remoteState: { bucket: 'acme-terraform-state', region: 'eu-west-1', keyPrefix: 'm2m-auth' },
+  } satisfies CiAccessStackProps;
+  test.each<[string, Partial<CiAccessStackProps>, string]>([
+    [
+      'a repository that is not owner/name',
+      { githubRepository: 'acme/${path.cwd}' },
+      'githubRepository "acme/${path.cwd}" is invalid: must be "<owner>/<repository>"',
+    ],
+    [
+      'an account ID of 11 digits',
+      { awsAccountId: '12345678901' },
+      'awsAccountId "12345678901" is invalid: ',
+    ],
+    ['a region that is none', { region: 'moon-1' }, 'region "moon-1" is invalid: must be an AWS region code'],
+    ['a blank project tag', { projectTag: ' ' }, 'projectTag " " is invalid: '],
+    [
+      'a bucket name in capitals',
+      { remoteState: { ...valid.remoteState, bucket: 'Acme-State' } },
+      'remoteState.bucket "Acme-State" is invalid: must be a valid S3 bucket name',
+    ],
+    [
+      'a key prefix with a trailing slash',
+      { remoteState: { ...valid.remoteState, keyPrefix: 'team/' } },
+      'remoteState.keyPrefix "team/" is invalid: must be path segments',
+    ],
+    [
+      'an environment that is none',
+      { environments: ['dev', 'staging' as EnvironmentName] },
+      'environments "staging" is invalid: must be one of dev, test, prod',
+    ],
+  ])('refuses %s, before anything is made', (_what, props, message) => {
+    const app = testApp();
+    expect(() => new CiAccessStack(app, 'ci', { ...valid, ...props })).toThrow(message);
+    expect(app.node.findAll().filter((c) => c.node.id === 'aws')).toHaveLength(0);
   });
 });
