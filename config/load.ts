@@ -145,8 +145,7 @@ function knownKeys(keys: readonly PropertyKey[]): string[] {
 
 function valueAt(root: unknown, keys: readonly PropertyKey[]): unknown {
   return keys.reduce<unknown>(
-    (node, key) =>
-      node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined,
+    (node, key) => (node as Record<PropertyKey, unknown> | null | undefined)?.[key],
     root,
   );
 }

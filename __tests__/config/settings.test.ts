@@ -201,7 +201,7 @@ describe('parseSettings', () => {
     [
       'one typo more than a third of a long key',
       { resourceServer: { xxxxtifier: 'orders' } },
-      'cdktf.json context.resourceServer has an unknown key "xxxxtifier": the keys here are identifier, name, scopes',
+      `cdktf.json context.resourceServer has an unknown key "xxxxtifier": the keys here are identifier, name, scopes (see the README's Configuration)`,
     ],
     [
       'a key like none of ours',
@@ -369,4 +369,13 @@ test.each<[string, string, number]>([
   ['dinetiifer', 'identifier', 3],
 ])('editDistance(%j, %j) is %d', (a, b, distance) => {
   expect(editDistance(a, b)).toBe(distance);
+});
+
+// A value is quoted in the message up to 80 characters of JSON, and cut to 77 and "..." beyond.
+test.each([
+  [78, 'whole', `"${'A'.repeat(78)}"`],
+  [79, 'cut', `"${'A'.repeat(76)}...`],
+])('a refused value of %i characters is shown %s', (length, _how, shown) => {
+  const error = thrownBy(() => parseSettings({ domainPrefix: 'A'.repeat(length) })) as ConfigError;
+  expect(error.problems[0]).toContain(`cdktf.json context.domainPrefix = ${shown} is invalid: `);
 });
