@@ -31,6 +31,11 @@ const unexpectedErrors: string[] = [];
 beforeAll(async () => {
   key = createSigningKey();
   cognito = await FakeCognito.start({ key, clients: {} });
+});
+
+// A server per test, not one in beforeAll: mutation testing credits a mutant only to the tests it ran
+// in, and the server's defaults (which scope guards which method) are set when it is created.
+beforeEach(async () => {
   // The keys come over HTTP from the fake pool, as they would from Cognito's jwks_uri.
   server = createResourceServer({
     verifier: { userPoolId: POOL_ID, clientIds: ['client-a'], jwksUri: cognito.jwksUri },
@@ -40,11 +45,12 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(async () => {
+afterEach(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  await cognito.close();
 });
+
+afterAll(() => cognito.close());
 
 function call(method: 'GET' | 'POST' | 'DELETE', token?: string): Promise<Response> {
   return fetch(`${baseUrl}/items`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -126,11 +132,13 @@ test('signing keys out of reach: 503 temporarily_unavailable with Retry-After, a
   }
 });
 
-test('a token with both scopes: POST 200; the keys were fetched once', async () => {
-  const response = await call('POST', mintAccessToken(key, 'client-a', [READ, WRITE]));
+test('a token with both scopes: POST 200 and GET 200; the keys were fetched once', async () => {
+  const fetchedBefore = cognito.jwksRequests;
+  const token = mintAccessToken(key, 'client-a', [READ, WRITE]);
 
-  expect(response.status).toBe(200);
-  expect(cognito.jwksRequests).toBe(1);
+  expect((await call('POST', token)).status).toBe(200);
+  expect((await call('GET', token)).status).toBe(200);
+  expect(cognito.jwksRequests - fetchedBefore).toBe(1);
 });
 
 test.each([
