@@ -8,4 +8,11 @@ import jestConfig from '../jest.config.js';
 
 const { displayName, ...unit } = jestConfig.projects.find((project) => project.displayName === 'unit');
 
-export default { ...unit, rootDir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..') };
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export default {
+  ...unit,
+  rootDir: path.resolve(here, '..'),
+  // An absolute path: Stryker loads the environment itself, from its own folder.
+  testEnvironment: path.join(here, 'bail-environment.cjs'),
+};
