@@ -1,4 +1,12 @@
-import { asTerraformSees, brokenRules, hclString } from '../../constructs/rules';
+import {
+  asTerraformSees,
+  brokenRules,
+  hasLoneSurrogate,
+  hclString,
+  oneOf,
+  stackEnvironment,
+  validateLiteral,
+} from '../../constructs/rules';
 import { RULES, type RuleSet, VERDICTS } from './rule-cases';
 
 const ruleSets = Object.keys(RULES) as RuleSet[];
@@ -63,7 +71,48 @@ describe('hclString', () => {
     ['tab\tline\ncr\r', '"tab\\tline\\ncr\\r"'],
     ['\f\v\u0000', '"\\u000c\\u000b\\u0000"'],
     ['\u00a0😀', '"\\u00a0\\U0001f600"'],
+    // The edges of each escape: the last printable ASCII character, DEL, the last four-digit code point.
+    ['~\u007f\uffff', '"~\\u007f\\uffff"'],
   ])('writes %j as %s', (value, literal) => {
     expect(hclString(value)).toBe(literal);
   });
+});
+
+test.each([
+  ['\ud800abc', true],
+  ['abc\udc00', true],
+  ['a\ud83d\ude00b', false],
+  ['abc', false],
+])('hasLoneSurrogate(%j) is %p, wherever the half pair is', (value, lone) => {
+  expect(hasLoneSurrogate(value)).toBe(lone);
+});
+
+test('oneOf with one value compares with ==, with several asks contains()', () => {
+  expect(oneOf(['prod']).condition('var.x')).toBe('var.x == "prod"');
+  expect(oneOf(['dev', 'prod']).condition('var.x')).toBe('contains(["dev", "prod"], var.x)');
+});
+
+test("a stack's environment rule accepts only its environment, and says how to deploy another", () => {
+  const rule = stackEnvironment('prod', 'm2m-auth-prod');
+  expect(['dev', 'test', 'prod'].filter((name) => rule.test(name))).toEqual(['prod']);
+  expect(rule.description).toBe(
+    'must be "prod" in stack m2m-auth-prod, whose state is prod\'s; to deploy another environment, add it to "environments" in cdktf.json, synthesize (npx cdktf synth) and use its stack m2m-auth-<environment>',
+  );
+});
+
+test('validateLiteral names the prop and the value, and every rule the value breaks, in one line', () => {
+  const short = {
+    description: 'must be longer',
+    test: (value: string) => value.length > 3,
+    condition: () => 'true',
+  };
+  const upper = {
+    description: 'must be upper case',
+    test: (value: string) => value === value.toUpperCase(),
+    condition: () => 'true',
+  };
+  expect(() => validateLiteral('name', 'ab', [short, upper])).toThrow(
+    new Error('name "ab" is invalid: must be longer; must be upper case'),
+  );
+  expect(() => validateLiteral('name', 'ABCD', [short, upper])).not.toThrow();
 });
