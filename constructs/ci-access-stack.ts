@@ -143,20 +143,21 @@ export class CiAccessStack extends TerraformStack {
     }
     this.roles = roles;
 
+    // Outputs are children of the stack, so their IDs are their names in the Terraform JSON.
     const byEnvironment = (pick: (roles: CiRoles) => IamRole) =>
       Object.fromEntries([...roles].map(([name, made]) => [name, pick(made).arn]));
     new TerraformOutput(this, 'deploy_role_arns', {
       description: 'Deploy role ARN by environment: the AWS_ROLE_ARN variable of each GitHub environment.',
       value: byEnvironment((r) => r.deploy),
-    }).overrideLogicalId('deploy_role_arns');
+    });
     new TerraformOutput(this, 'plan_role_arns', {
       description:
         'Read-only plan role ARN by environment: the AWS_PLAN_ROLE_ARN_<ENVIRONMENT> repository variables.',
       value: byEnvironment((r) => r.plan),
-    }).overrideLogicalId('plan_role_arns');
+    });
     new TerraformOutput(this, 'oidc_provider_arn', {
       description: "ARN of GitHub's OIDC identity provider in this account.",
       value: provider?.arn ?? githubOidcProviderArn(accountId),
-    }).overrideLogicalId('oidc_provider_arn');
+    });
   }
 }

@@ -147,11 +147,33 @@ describe('the m2m-auth-ci-access stack', () => {
   });
 
   test('outputs the role ARNs by environment, for the GitHub variables', () => {
-    expect(tf.output.deploy_role_arns.value).toEqual({
-      dev: '${aws_iam_role.m2m-auth-ci-dev-deploy.arn}',
-      prod: '${aws_iam_role.m2m-auth-ci-prod-deploy.arn}',
+    expect(tf.output).toEqual({
+      deploy_role_arns: {
+        description: 'Deploy role ARN by environment: the AWS_ROLE_ARN variable of each GitHub environment.',
+        value: {
+          dev: '${aws_iam_role.m2m-auth-ci-dev-deploy.arn}',
+          prod: '${aws_iam_role.m2m-auth-ci-prod-deploy.arn}',
+        },
+      },
+      plan_role_arns: {
+        description:
+          'Read-only plan role ARN by environment: the AWS_PLAN_ROLE_ARN_<ENVIRONMENT> repository variables.',
+        value: {
+          dev: '${aws_iam_role.m2m-auth-ci-dev-plan.arn}',
+          prod: '${aws_iam_role.m2m-auth-ci-prod-plan.arn}',
+        },
+      },
+      oidc_provider_arn: {
+        description: "ARN of GitHub's OIDC identity provider in this account.",
+        value: '${aws_iam_openid_connect_provider.github.arn}',
+      },
     });
-    expect(Object.keys(tf.output.plan_role_arns.value)).toEqual(['dev', 'prod']);
+    expect(tf.provider.aws).toEqual([
+      expect.objectContaining({
+        allowed_account_ids: ['123456789012'],
+        default_tags: [{ tags: { Project: 'm2m-auth', ManagedBy: 'cdktf' } }],
+      }),
+    ]);
   });
 
   test("with createOidcProvider false, trusts the account's existing provider and creates none", () => {
@@ -233,5 +255,11 @@ describe('the m2m-auth-ci-access stack', () => {
     const app = testApp();
     expect(() => new CiAccessStack(app, 'ci', { ...valid, ...props })).toThrow(message);
     expect(app.node.findAll().filter((c) => c.node.id === 'aws')).toHaveLength(0);
+  });
+
+  test('creates the OIDC provider when createOidcProvider is not given', () => {
+    const stack = new CiAccessStack(testApp(), 'ci', valid);
+    const tf = JSON.parse(Testing.synth(stack)) as TerraformJson;
+    expect(Object.keys(tf.resource.aws_iam_openid_connect_provider)).toEqual(['github']);
   });
 });

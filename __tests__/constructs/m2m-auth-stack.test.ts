@@ -6,6 +6,7 @@ import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { stackName } from '../../constructs/m2m-auth-stack';
+import { localStatePath } from '../../constructs/state-backend';
 import { type Rule, stackEnvironment, variableRules } from '../../constructs/rules';
 import { addressOf, onlyResource, STACK_OUTPUTS, synthStack, type TerraformJson } from '../helpers/synth';
 
@@ -238,4 +239,12 @@ test.each([
   ['prod', 'm2m-auth-prod'],
 ] as const)('the %s stack is %s', (environment, name) => {
   expect(stackName(environment)).toBe(name);
+});
+
+// From the stack folder under any output folder, the local state file is in the project root.
+test.each([
+  ['cdktf.out', '../../../terraform.m2m-auth-dev.tfstate'],
+  ['build/cdktf', '../../../../terraform.m2m-auth-dev.tfstate'],
+])('with the output folder %s, the local state file is %s', (outdir, statePath) => {
+  expect(localStatePath(outdir, 'm2m-auth-dev')).toBe(statePath);
 });
