@@ -107,7 +107,8 @@ export function createResourceServer(options: ResourceServerOptions): http.Serve
     if (!requiredScope) {
       return send(405, { error: 'method_not_allowed' }, { allow: Object.keys(scopeByMethod).join(', ') });
     }
-    const authorization = request.headers.authorization ?? '';
+    // Without the header, "undefined" is no Bearer credentials either.
+    const authorization = String(request.headers.authorization);
     if (!/^Bearer(?: |$)/i.test(authorization)) {
       // No Bearer credentials at all: RFC 6750 section 3.1 says to send no error code.
       return send(
@@ -186,7 +187,7 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): ResourceServerOp
   return {
     verifier: {
       userPoolId: env.M2M_USER_POOL_ID!,
-      clientIds: env.M2M_CLIENT_ID!.split(/[\s,]+/).filter(Boolean),
+      clientIds: env.M2M_CLIENT_ID!.split(/[\s,]/).filter(Boolean),
       jwksUri: env.M2M_JWKS_URI || undefined,
     },
     readScope: env.M2M_READ_SCOPE || undefined,

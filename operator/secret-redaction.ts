@@ -76,7 +76,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 
 /** Whether text[i] belongs to a base64 or base64url value, "\/" (JSON's "/") included. */
 function inBase64Run(text: string, i: number): boolean {
-  return /[A-Za-z0-9+/_=-]/.test(text[i] ?? '') || (text[i] === '\\' && text[i + 1] === '/');
+  return /[A-Za-z0-9+/_=-]/.test(text.charAt(i)) || (text[i] === '\\' && text[i + 1] === '/');
 }
 
 /** `text` with every base64 value that contains `core` replaced whole by the mask, in linear time. */

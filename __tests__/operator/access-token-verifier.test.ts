@@ -303,6 +303,7 @@ describe('configuration', () => {
 
   test('no client ID, or a JWKS without keys, is an InputError', () => {
     expect(() => new AccessTokenVerifier({ userPoolId: POOL_ID, clientIds: [] })).toThrow(/no client ID/);
+    expect(() => new AccessTokenVerifier({ userPoolId: POOL_ID, clientIds: [''] })).toThrow(/no client ID/);
     expect(() => new AccessTokenVerifier({ userPoolId: POOL_ID, clientIds: ['a'], jwks: { k: [] } })).toThrow(
       /JWKS is invalid/,
     );
