@@ -312,7 +312,9 @@ describe('configuration', () => {
   test('a JWKS URL with plain http to anything but this machine is an InputError', () => {
     const options = { userPoolId: POOL_ID, clientIds: ['a'] };
     expect(() => new AccessTokenVerifier({ ...options, jwksUri: 'http://127.evil.test/jwks.json' })).toThrow(
-      /^JWKS URL http:\/\/127.evil.test\/jwks.json does not use https and 127.evil.test is not this machine/,
+      new Error(
+        'JWKS URL http://127.evil.test/jwks.json does not use https and 127.evil.test is not this machine (127.0.0.0/8, ::1 or localhost), so whoever sits in between could swap the signing keys and forge tokens: expected https://cognito-idp.<region>.amazonaws.com/<user pool id>/.well-known/jwks.json',
+      ),
     );
     expect(new AccessTokenVerifier({ ...options, jwksUri: 'http://[::1]:1/jwks.json' }).keySource).toBe(
       'http://[::1]:1/jwks.json',

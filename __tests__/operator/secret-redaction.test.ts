@@ -1,5 +1,6 @@
 import { redactSecrets, SecretRedactor } from '../../operator';
 import { formUrlEncode } from '../../operator/secret-redaction';
+import { oneLine } from '../../operator/untrusted-text';
 
 // Characters each encoding treats differently: space, "+", "/", ":", "%", '"', "\", non-ASCII.
 const SECRET = 'abc def+ghi/jkl:m%n"o\\pé€q';
@@ -105,4 +106,14 @@ test('a redactor masks every secret it was given and ignores empty ones', () => 
   redactor.add('second-secret-2');
 
   expect(redactor.redact('a first-secret-1 b second-secret-2 c')).toBe('a *** b *** c');
+});
+
+test('a secret with a run of whitespace is masked as a one-line message shows it, collapsed', () => {
+  const secret = 'abc\n\t  def';
+  expect(redactSecrets(`failed: ${oneLine(secret)}.`, [secret])).toBe('failed: ***.');
+});
+
+test('a secret that a terminal shows as nothing masks nothing else', () => {
+  // Its sanitized spelling is empty: masking that would put the mask between every two characters.
+  expect(redactSecrets('the rest stays, as it was.', ['\u001b[2J'])).toBe('the rest stays, as it was.');
 });
