@@ -117,3 +117,9 @@ test('a secret that a terminal shows as nothing masks nothing else', () => {
   // Its sanitized spelling is empty: masking that would put the mask between every two characters.
   expect(redactSecrets('the rest stays, as it was.', ['\u001b[2J'])).toBe('the rest stays, as it was.');
 });
+
+test('a six-character secret, three-byte aligned inside base64, is still found by its one whole group', () => {
+  // Aligned so, its 6 bytes are two whole base64 groups: the only piece of 8 characters to look for.
+  const header = `Basic ${Buffer.from('ab:q7Zr4X').toString('base64')}`;
+  expect(redactSecrets(header, ['q7Zr4X'])).toBe('Basic ***');
+});
