@@ -123,3 +123,12 @@ test('a six-character secret, three-byte aligned inside base64, is still found b
   const header = `Basic ${Buffer.from('ab:q7Zr4X').toString('base64')}`;
   expect(redactSecrets(header, ['q7Zr4X'])).toBe('Basic ***');
 });
+
+test('a secret whose base64 has "+" and "/" is found in base64url, where they are "-" and "_"', () => {
+  const secret = 'x>>>???>>>???y';
+  for (const prefix of ['', 'i', 'id', 'id:']) {
+    const encoded = Buffer.from(`${prefix}${secret}`).toString('base64url');
+    expect(encoded).toMatch(/-.*_|_.*-/);
+    expect(redactSecrets(`token: ${encoded}.`, [secret])).toBe('token: ***.');
+  }
+});
