@@ -90,6 +90,7 @@ test.each([
 test('oneOf with one value compares with ==, with several asks contains()', () => {
   expect(oneOf(['prod']).condition('var.x')).toBe('var.x == "prod"');
   expect(oneOf(['dev', 'prod']).condition('var.x')).toBe('contains(["dev", "prod"], var.x)');
+  expect(oneOf(['dev', 'prod']).description).toBe('must be one of dev, prod');
 });
 
 test("a stack's environment rule accepts only its environment, and says how to deploy another", () => {
