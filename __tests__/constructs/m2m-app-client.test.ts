@@ -2,9 +2,10 @@
  * M2mAppClient on its own, as a construct library user would add it to a stack of theirs: it checks
  * its literal props itself, and writes the lifetime in the unit Cognito is given it.
  */
-import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformVariable } from 'cdktf';
+import type { Construct } from 'constructs';
 import { M2mAppClient, type M2mAppClientProps } from '../../constructs/m2m-app-client';
-import { onlyResource, testApp } from '../helpers/synth';
+import { onlyResource, synthScope } from '../helpers/synth';
 
 const PROPS: M2mAppClientProps = {
   userPoolId: 'us-east-1_AbCdEf123',
@@ -12,10 +13,12 @@ const PROPS: M2mAppClientProps = {
   scopeIdentifiers: ['orders/read'],
 };
 
-function appClientOf(props: Partial<M2mAppClientProps>) {
-  const stack = new TerraformStack(testApp(), 'stack');
-  new M2mAppClient(stack, 'client', { ...PROPS, ...props });
-  return onlyResource(JSON.parse(Testing.synth(stack)), 'aws_cognito_user_pool_client');
+/** The app client M2mAppClient synthesizes from PROPS and `props`, the latter given the stack. */
+function appClientOf(props: Partial<M2mAppClientProps> | ((scope: Construct) => Partial<M2mAppClientProps>)) {
+  const json = synthScope((scope) => {
+    new M2mAppClient(scope, 'client', { ...PROPS, ...(typeof props === 'function' ? props(scope) : props) });
+  });
+  return onlyResource(JSON.parse(json), 'aws_cognito_user_pool_client');
 }
 
 test.each([5, 60, 1440])("accepts a lifetime of %i minutes, within Cognito's range", (minutes) => {
@@ -47,9 +50,8 @@ test.each<[string, Partial<M2mAppClientProps>, string]>([
 });
 
 test('gives Cognito a Terraform number in minutes as it is', () => {
-  const stack = new TerraformStack(testApp(), 'stack');
-  const minutes = new TerraformVariable(stack, 'minutes', { type: 'number' }).numberValue;
-  new M2mAppClient(stack, 'client', { ...PROPS, accessTokenValidityMinutes: minutes });
-  const client = onlyResource(JSON.parse(Testing.synth(stack)), 'aws_cognito_user_pool_client');
+  const client = appClientOf((scope) => ({
+    accessTokenValidityMinutes: new TerraformVariable(scope, 'minutes', { type: 'number' }).numberValue,
+  }));
   expect(client.access_token_validity).toBe('${var.minutes}');
 });
