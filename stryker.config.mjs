@@ -43,7 +43,7 @@ export default {
   // and a loaded machine is slower still; a mutant timing out counts as killed.
   timeoutMS: 60000,
   timeoutFactor: 2,
-  // The first, unmutated run of every related test takes 2-3 minutes here, more on a loaded machine.
+  // The first, unmutated run of every related test takes about a minute here, more on a loaded machine.
   dryRunTimeoutMinutes: 15,
   thresholds: { high: 95, low: 90, break: 90 },
 };

@@ -13,16 +13,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PluginKind, commonTokens, declareFactoryPlugin, tokens } from '@stryker-mutator/api/plugin';
 import { strykerPlugins as jestRunnerPlugins } from '@stryker-mutator/jest-runner';
+import { escapeRegExp } from '@stryker-mutator/util';
 
 const jestRunnerFactory = jestRunnerPlugins.find((plugin) => plugin.name === 'jest').factory;
 
 /** Test runners are children of one Stryker process, which runs the dry run before any mutant. */
 function testFilesIndexPath() {
   return path.join(process.env.TMPDIR ?? '.', `stryker-test-files-${process.ppid}.json`);
-}
-
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 class TestFileRunner {
