@@ -84,10 +84,12 @@ function maskBase64Values(text: string, core: string): string {
   let out = '';
   let from = 0;
   for (let at = text.indexOf(core); at !== -1; at = text.indexOf(core, from)) {
+    // Each walk stops at the text's ends (outside it, charAt reads '') and never passes `from`: the
+    // previous value ended there, before a character that is not base64.
     let start = at;
-    while (start > from && inBase64Run(text, start - 1)) start--;
+    while (inBase64Run(text, start - 1)) start--;
     let end = at + core.length;
-    while (end < text.length && inBase64Run(text, end)) end++;
+    while (inBase64Run(text, end)) end++;
     out += text.slice(from, start) + MASK;
     from = end;
   }

@@ -132,3 +132,26 @@ test('a secret whose base64 has "+" and "/" is found in base64url, where they ar
     expect(redactSecrets(`token: ${encoded}.`, [secret])).toBe('token: ***.');
   }
 });
+
+test('a secret that contains another is masked whole, whichever of the two is given first', () => {
+  expect(redactSecrets('token abcdefgh12 end', ['abcdefgh', 'abcdefgh12'])).toBe('token *** end');
+  expect(redactSecrets('token abcdefgh12 end', ['abcdefgh12', 'abcdefgh'])).toBe('token *** end');
+});
+
+test('an eight-character secret is long enough to be masked inside a word; a seven-character one is not', () => {
+  expect(redactSecrets('prefixabcdefgh', ['abcdefgh'])).toBe('prefix***');
+  expect(redactSecrets('prefixabcdefg', ['abcdefg'])).toBe('prefixabcdefg');
+});
+
+test('the base64 and base64url of a short secret are masked where they stand alone', () => {
+  // "?>?" is "Pz4/" in base64, "Pz4_" in base64url: too short to have a core, so found whole.
+  expect(redactSecrets('a Pz4/ b Pz4_ c Pz4/x', ['?>?'])).toBe('a *** b *** c Pz4/x');
+});
+
+test('a short secret with characters a regular expression reads is masked as written, not as a pattern', () => {
+  expect(redactSecrets('abc a.c a+ a+', ['a.c', 'a+'])).toBe('abc *** *** ***');
+});
+
+test('an empty secret masks nothing', () => {
+  expect(redactSecrets('a b, c.', ['', 'abcdefgh'])).toBe('a b, c.');
+});
