@@ -39,9 +39,10 @@ export default {
   tempDirName: 'reports/.stryker-tmp',
   cleanTempDir: 'always',
   concurrency: 2,
-  // Generous: the per-test times Stryker measures leave out module loading and beforeAll synths,
-  // and a loaded machine is slower still; a mutant timing out counts as killed.
-  timeoutMS: 60000,
+  // A mutant run loads one to three test files (mutation/test-file-runner.mjs), a few seconds on a busy
+  // machine, on top of the per-test times Stryker measured. Each of the infinite loops a mutant makes
+  // waits this long before counting as killed (timed out): at 60 s they cost a minute each.
+  timeoutMS: 20000,
   timeoutFactor: 2,
   // The first, unmutated run of every related test takes about a minute here, more on a loaded machine.
   dryRunTimeoutMinutes: 15,
