@@ -124,6 +124,17 @@ describe('with the JWKS given (offline)', () => {
     expect(error.missingScopes).toEqual([READ]);
   });
 
+  test('the scope claim is split on single spaces, and the empty words of a double space grant nothing', async () => {
+    const doubleSpaced = mintAccessToken(key, 'client-a', [READ, '', WRITE]);
+    await expect(requiring([READ, WRITE]).verify(doubleSpaced)).resolves.toMatchObject({
+      scope: `${READ}  ${WRITE}`,
+    });
+
+    const error = await rejection(requiring(['']).verify(doubleSpaced));
+    expect(error.problem).toBe('missing-scope');
+    expect(error.missingScopes).toEqual(['']);
+  });
+
   test('missing-scope names each missing scope, what the token has, and what to do', async () => {
     const verifier = requiring([READ, WRITE]);
     const none = await rejection(verifier.verify(mintAccessToken(key, 'client-a', ['other/x'])));
@@ -258,6 +269,21 @@ describe('with the JWKS given (offline)', () => {
     await expect(offline.verify(mintAccessToken(key, 'client-a', [READ], claims))).resolves.toMatchObject({
       exp,
     });
+  });
+
+  test('a token of exactly 64 KiB is still verified', async () => {
+    // Base64url skips some lengths; one of three claim names of different lengths lands on 65536.
+    const base = mintAccessToken(key, 'client-a', [READ], { p: '' }).length;
+    const near = Math.floor(((64 * 1024 - base) * 3) / 4);
+    const candidates = ['p', 'pa', 'pad'].flatMap((name) =>
+      [-2, -1, 0, 1, 2].map((delta) =>
+        mintAccessToken(key, 'client-a', [READ], { [name]: 'x'.repeat(near + delta) }),
+      ),
+    );
+    const exact = candidates.find((token) => token.length === 64 * 1024);
+
+    expect(exact?.length).toBe(64 * 1024);
+    await expect(offline.verify(exact!)).resolves.toMatchObject({ client_id: 'client-a' });
   });
 
   test('malformed: a token longer than 64 KiB is refused before it is parsed', async () => {
