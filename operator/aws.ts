@@ -17,10 +17,12 @@ import { oneLine } from './untrusted-text';
  */
 export function awsClientConfig(region: string | undefined, timeoutMs: number) {
   return {
-    // Without one, the SDK's default chain (AWS_REGION, the profile) names the region.
-    ...(region !== undefined && { region }),
+    // Undefined: the SDK's default chain (AWS_REGION, the profile) names the region (it reads `region ?? chain`).
+    region,
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
+    // Without throwOnRequestTimeout, the SDK only prints a warning when requestTimeout passes, and
+    // waits on for a reply that may never come.
+    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true },
   };
 }
 
