@@ -1,8 +1,8 @@
 /**
  * Runs the m2m CLI with an environment built from scratch: in this process (runM2m, as bin/m2m.js
- * calls it) where nothing needs a process of its own, so a test is fast and mutation testing sees
- * the code it runs; as a real process where the test gives stdin, a working folder or Node arguments,
- * or asks for one.
+ * calls it, in the working folder given) where nothing needs a process of its own, so a test is fast
+ * and mutation testing sees the code it runs; as a real process where the test gives stdin or Node
+ * arguments, or asks for one.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -41,10 +41,7 @@ export interface RunCliOptions {
 
 export async function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
   const needsProcess =
-    options.realProcess === true ||
-    options.stdin !== undefined ||
-    options.cwd !== undefined ||
-    options.command !== undefined;
+    options.realProcess === true || options.stdin !== undefined || options.command !== undefined;
   return needsProcess ? runCliProcess(args, options) : runCliInProcess(args, options);
 }
 
@@ -79,7 +76,9 @@ async function runCliInProcess(args: readonly string[], options: RunCliOptions):
         stdoutIsTerminal: false,
       };
       const saved = process.env;
+      const savedCwd = process.cwd();
       process.env = cliEnvironment(home, options);
+      if (options.cwd !== undefined) process.chdir(options.cwd);
       let timer: NodeJS.Timeout | undefined;
       try {
         const timeout = new Promise<never>((_, reject) => {
@@ -92,6 +91,7 @@ async function runCliInProcess(args: readonly string[], options: RunCliOptions):
         return { code, stdout, stderr };
       } finally {
         clearTimeout(timer);
+        process.chdir(savedCwd);
         process.env = saved;
       }
     }),

@@ -1,8 +1,8 @@
 /**
- * `m2m adopt` as a real process: what it writes and prints, its exit codes and one-line errors, and
- * --finish against a fake terraform that records what it is asked to do. The e2e test runs it all
- * with the real terraform against the emulator. Each run loads cdktf (most of a second of CPU), so
- * the --finish tests write the adopted cdktf.json in this process.
+ * `m2m adopt` as the CLI runs it, in the project's folder: what it writes and prints, its exit codes
+ * and one-line errors, and --finish against a fake terraform that records what it is asked to do. The
+ * e2e test runs it all with the real terraform against the emulator. The --finish tests write the
+ * adopted cdktf.json directly, as `m2m adopt --from-state` would.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
