@@ -42,15 +42,16 @@ const ADDRESS = new RegExp(
 
 /** Reads a state file, refusing one larger than MAX_STATE_BYTES before reading it. */
 export function readStateFile(file: string): StateResource[] {
-  let size: number;
+  const cannotRead = (cause: unknown) =>
+    new InputError(`cannot read the state file ${file} (${String(cause)}): check the path`);
+  let stat: fs.Stats;
   try {
-    const stat = fs.statSync(file);
-    if (!stat.isFile()) throw Object.assign(new Error(), { code: 'not a file' });
-    size = stat.size;
+    stat = fs.statSync(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new InputError(`cannot read the state file ${file} (${code}): check the path`);
+    throw cannotRead((error as NodeJS.ErrnoException).code);
   }
+  if (!stat.isFile()) throw cannotRead('not a file');
+  const { size } = stat;
   if (size > MAX_STATE_BYTES) {
     throw new InputError(
       `the state file ${file} is ${mebibytes(size)}, and adopt reads at most ${mebibytes(MAX_STATE_BYTES)}: check it is a Terraform state (terraform state pull > file)`,

@@ -14,6 +14,7 @@ import { createFakeProject, type FakeProject } from '../helpers/fakes/terraform'
 import {
   attributesOf,
   FIXTURE_SECRET,
+  ORIGINAL_SHOW_JSON,
   ORIGINAL_STATE,
   originalState,
   type StateDocument,
@@ -193,6 +194,57 @@ test('--finish once the new state holds them all: backup, terraform state rm of 
   expect(everything(result, p)).not.toContain(FIXTURE_SECRET);
 });
 
+describe('--from-dir: the old state as terraform show -json prints it', () => {
+  test('gives the same cdktf.json as --from-state', async () => {
+    const fromState = project();
+    expect((await fromState.adopt(['--from-state', 'old/terraform.tfstate'])).code).toBe(0);
+    const p = project();
+    fs.copyFileSync(ORIGINAL_SHOW_JSON, path.join(p.dir, 'new.tfstate'));
+
+    const result = await p.adopt(['--from-dir', 'old']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Reading the old state: terraform show -json in old\n');
+    expect(p.cdktfJson()).toEqual(fromState.cdktfJson());
+  });
+
+  test.each([
+    ['a folder that does not exist', 'missing', 'error: missing is not a folder'],
+    ['a file', 'old/terraform.tfstate', 'error: old/terraform.tfstate is not a folder'],
+  ])('refuses %s, naming it', async (_what, dir, start) => {
+    const result = await project().adopt(['--from-dir', dir]);
+    expect(result.code).toBe(2);
+    expect(errorLine(result)).toBe(`${start}: pass the folder of the Terraform configuration`);
+  });
+
+  test('terraform failing there: the cause, and what to do', async () => {
+    // No state for the fake terraform to print: it fails, as terraform show does before terraform init.
+    const result = await project().adopt(['--from-dir', 'old']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^Reading the old state: terraform show -json in old\nerror: terraform show failed in old \(.*new\.tfstate.*\): run terraform init there first\n$/,
+    );
+  });
+
+  test('terraform printing something that is not a state: named as what terraform printed', async () => {
+    const p = project();
+    fs.writeFileSync(path.join(p.dir, 'new.tfstate'), 'Error: this is not JSON');
+    const result = await p.adopt(['--from-dir', 'old']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /\nerror: the terraform show -json in old is not JSON: pass a Terraform state/,
+    );
+  });
+
+  test('terraform not answering within --timeout: stopped, and what to check', async () => {
+    const result = await project().adopt(['--from-dir', 'old', '--timeout', '0.5'], { FAKE_HANG: '1' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'Reading the old state: terraform show -json in old\n' +
+        'error: terraform show in old did not finish within 0.5 s: check the state backend is reachable\n',
+    );
+  });
+});
+
 describe('reading a state file', () => {
   test('refuses one larger than it reads, before reading it', () => {
     const file = path.join(project().dir, 'huge.tfstate');
@@ -201,6 +253,21 @@ describe('reading a state file', () => {
     fs.truncateSync(file, MAX_STATE_BYTES + 1);
     expect(() => readStateFile(file)).toThrow(
       `the state file ${file} is 64 MiB, and adopt reads at most 64 MiB: check it is a Terraform state`,
+    );
+  });
+
+  test('reads one of exactly the size it reads at most', () => {
+    const file = path.join(project().dir, 'at-the-limit.tfstate');
+    fs.closeSync(fs.openSync(file, 'w'));
+    fs.truncateSync(file, MAX_STATE_BYTES);
+    // Read, and found not to be JSON (it is all zero bytes): not refused for its size.
+    expect(() => readStateFile(file)).toThrow(`the state file ${file} is not JSON`);
+  });
+
+  test('names a folder given as the state file', () => {
+    const { dir } = project();
+    expect(() => readStateFile(dir)).toThrow(
+      `cannot read the state file ${dir} (not a file): check the path`,
     );
   });
 

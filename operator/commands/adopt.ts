@@ -62,10 +62,11 @@ async function readOldState(
 ): Promise<{ resources: StateResource[]; pulled?: string }> {
   const { options } = context;
   if (options.fromState !== undefined) return { resources: readStateFile(options.fromState) };
-  const dir = options.fromDir!;
+  // Checked before anything is said of reading it.
+  const dir = checkedDir(options.fromDir!);
   if (options.finish) {
     context.note(`Reading the old state: terraform state pull in ${printable(dir)}\n`);
-    const pulled = await terraform(['state', 'pull'], checkedDir(dir), run);
+    const pulled = await terraform(['state', 'pull'], dir, run);
     return { resources: parseState(pulled, `state of ${dir}`), pulled };
   }
   context.note(`Reading the old state: terraform show -json in ${printable(dir)}\n`);

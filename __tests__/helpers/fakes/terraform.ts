@@ -4,7 +4,7 @@
  * stack's state:
  *   version -json, init -backend=false   as Terraform 1.11.4 with the AWS provider from a mirror
  *   output -json   the stack folder's terraform-output.json; without one, fails as before terraform init
- *   show -json     prints the file $FAKE_NEW_STATE names
+ *   show -json -no-color   prints the file $FAKE_NEW_STATE names; with $FAKE_HANG set, never answers
  *   state rm       writes its arguments, one a line, to the file $FAKE_STATE_RM names
  */
 import * as fs from 'node:fs';
@@ -28,7 +28,10 @@ case "$1 $2" in
     echo '│ Error: Backend initialization required, please run "terraform init"' >&2
     echo '╵' >&2
     exit 1 ;;
-  "show -json") cat "$FAKE_NEW_STATE" ;;
+  "show -json")
+    if [ "$*" != "show -json -no-color" ]; then echo "fake terraform: unexpected arguments: $*" >&2; exit 1; fi
+    if [ -n "$FAKE_HANG" ]; then exec sleep 60; fi
+    cat "$FAKE_NEW_STATE" ;;
   "state rm") printf '%s\\n' "$@" > "$FAKE_STATE_RM" ;;
   *) echo "fake terraform: unexpected arguments: $*" >&2; exit 1 ;;
 esac
