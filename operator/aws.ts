@@ -40,7 +40,7 @@ export function limitReplies<Input extends object, Output extends object>(
       if (response.body instanceof Readable) response.body = limitStream(response.body, MAX_READ_BYTES);
       return result;
     },
-    { step: 'deserialize', priority: 'low', name: 'm2mReplyLimit' },
+    { step: 'deserialize', priority: 'low' },
   );
 }
 

@@ -84,7 +84,7 @@ export function refreshMarginMs(lifetimeMs: number): number {
 
 /** Splits space-separated scopes, drops empty ones and duplicates, keeping the order. */
 export function normalizeScopes(scopes: readonly string[] = []): string[] {
-  return [...new Set(scopes.flatMap((scope) => scope.split(/\s+/)).filter(Boolean))];
+  return [...new Set(scopes.flatMap((scope) => scope.split(/\s/)).filter(Boolean))];
 }
 
 /**

@@ -132,7 +132,27 @@ test('terraform missing', async () => {
 });
 
 test('a stack name cannot leave cdktf.out/stacks', async () => {
-  expect((await problem(read('../m2m-auth-dev'))).problem).toBe('invalid-name');
+  const error = await problem(read('../m2m-auth-dev'));
+  expect(error.problem).toBe('invalid-name');
+  expect(error.message).toBe(
+    'stack name "../m2m-auth-dev" is invalid: use the name cdktf shows, e.g. m2m-auth-dev',
+  );
+});
+
+// A stack name is a folder name under cdktf.out/stacks: word characters, "." and "-", not dots alone.
+test.each([
+  ['.', 'invalid-name'],
+  ['..', 'invalid-name'],
+  ['...', 'invalid-name'],
+  ['', 'invalid-name'],
+  ['dev/..', 'invalid-name'],
+  ['m2m auth', 'invalid-name'],
+  ['.dev', 'not-synthesized'],
+  ['dev.', 'not-synthesized'],
+  ['m2m-auth..dev', 'not-synthesized'],
+  ['m2m_auth.dev-2', 'not-synthesized'],
+])('stack name %p: %s', async (name, expected) => {
+  expect((await problem(read(name))).problem).toBe(expected);
 });
 
 test('an output missing or of the wrong shape is named, its value (maybe a secret) is not', () => {
