@@ -262,6 +262,28 @@ describe('the cache', () => {
     expect(fake.tokenRequests).toHaveLength(2);
   });
 
+  test('a 100-second token is used for 90 s, and a new one requested from the 90th second on', async () => {
+    const shortLived = await FakeCognito.start({
+      key: createSigningKey(),
+      clients: { 'client-a': { secret: SECRET, scopes: [READ] } },
+      expiresIn: 100,
+    });
+    try {
+      let now = 5_000_000;
+      const tokens = client({ tokenEndpoint: shortLived.tokenEndpoint(), now: () => now });
+      const first = await tokens.getToken();
+
+      now += 90_000 - 1;
+      expect(await tokens.getToken()).toBe(first);
+      expect(shortLived.tokenRequests).toHaveLength(1);
+      now += 1;
+      await tokens.getToken();
+      expect(shortLived.tokenRequests).toHaveLength(2);
+    } finally {
+      await shortLived.close();
+    }
+  });
+
   test('the margin is 10% of a short lifetime, and at most 60 s', () => {
     expect(refreshMarginMs(100_000)).toBe(10_000);
     expect(refreshMarginMs(3_600_000)).toBe(60_000);
