@@ -148,6 +148,9 @@ export class ClientCredentialsTokenClient {
         const requestedAt = this.now();
         const token = await this.requestTokenReloadingSecret(requestedScopes, requestedAt);
         const lifetimeMs = token.expiresAt - requestedAt;
+        // A token of no stated lifetime would get refreshAt = requestedAt, already past (unless the
+        // clock steps back): not cached at all rather than cached unused.
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent while the clock runs forward
         if (lifetimeMs > 0) {
           this.cache.set(key, { token, refreshAt: token.expiresAt - refreshMarginMs(lifetimeMs) });
         }

@@ -162,7 +162,13 @@ test('an output missing or of the wrong shape is named, its value (maybe a secre
   );
   const wrongShape = terraformOutputDocument(stackOutputValues({ client_secret: ['stack-secret-a'] }));
   expect(() => parseStackOutputs('s', wrongShape)).toThrow(
-    /^output client_secret of stack s has an unexpected shape/,
+    'output client_secret of stack s has an unexpected shape at client_secret: redeploy the stack with this project (npx cdktf deploy s)',
+  );
+  const nested = terraformOutputDocument(
+    stackOutputValues({ client_scopes: { 'm2m-client': ['a'], reporting: [7] } }),
+  );
+  expect(() => parseStackOutputs('s', nested)).toThrow(
+    /^output client_scopes of stack s has an unexpected shape at client_scopes\.reporting\.0: /,
   );
   expect(() => parseStackOutputs('s', wrongShape)).toThrow(
     expect.objectContaining({ message: expect.not.stringContaining('stack-secret-a') }),

@@ -585,6 +585,54 @@ describe('reloadClientSecret: a rotated secret is picked up without a restart', 
     expect(rotating.tokenRequests.filter((r) => r.clientSecret === fresh).length).toBeGreaterThan(0);
   });
 
+  test('a request refused after another has reloaded the secret takes the new one, without reading again', async () => {
+    const fresh = 'fresh-secret-0123456789abcdef';
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    let releaseLate: () => void = () => undefined;
+    const late = new Promise<void>((resolve) => (releaseLate = resolve));
+    const server = await startLocalServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', async () => {
+        const basic = Buffer.from(String(request.headers.authorization).slice(6), 'base64').toString();
+        const secret = decodeURIComponent(basic.slice(basic.indexOf(':') + 1));
+        // The request for the "late" scope is refused only once the other one has its token.
+        if (new URLSearchParams(body).get('scope') === 'late') await late;
+        if (secret === fresh) {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ access_token: jwt, token_type: 'Bearer', expires_in: 3600 }));
+        } else {
+          response.writeHead(400, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ error: 'invalid_client' }));
+        }
+      });
+    });
+    try {
+      const reload = jest.fn(async () => fresh);
+      const tokens = new ClientCredentialsTokenClient({
+        tokenEndpoint: `${server.url}/oauth2/token`,
+        clientId: 'client-r',
+        clientSecret: OLD,
+        reloadClientSecret: reload,
+      });
+      const lateToken = tokens.getToken(['late']);
+      expect(await tokens.getToken(['early'])).toBe(jwt);
+      releaseLate();
+
+      expect(await lateToken).toBe(jwt);
+      expect(reload).toHaveBeenCalledTimes(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('without reloadClientSecret, invalid_client is the refusal as it came: one request, nothing read', async () => {
+    const error = await failure(client({ clientSecret: 'wrong' }).getToken());
+
+    expect(error.message).toMatch(/\(invalid_client\): check the client ID and secret[^(]*$/);
+    expect(fake.tokenRequests).toHaveLength(1);
+  });
+
   test('both the old and the reloaded secret are masked when a server echoes them', async () => {
     const fresh = rotate();
     const error = await failure(rotatingClient(async () => fresh, 'echo-secret').getToken());

@@ -3,7 +3,7 @@
  * stack folders), and a fake `terraform` that answers from files there, as the real one reads a
  * stack's state:
  *   version -json, init -backend=false   as Terraform 1.11.4 with the AWS provider from a mirror
- *   output -json   the stack folder's terraform-output.json; without one, fails as before terraform init
+ *   output -json -no-color   the stack folder's terraform-output.json; without one, fails as before terraform init
  *   show -json -no-color   prints the file $FAKE_NEW_STATE names; with $FAKE_HANG set, never answers
  *   state rm       writes its arguments, one a line, to the file $FAKE_STATE_RM names
  */
@@ -23,6 +23,7 @@ case "$1 $2" in
   "version -json") echo '{"terraform_version":"1.11.4","platform":"linux_amd64"}' ;;
   "init -backend=false") echo '- Installed hashicorp/aws v5.100.0 (unauthenticated)' ;;
   "output -json")
+    if [ "$*" != "output -json -no-color" ]; then echo "fake terraform: unexpected arguments: $*" >&2; exit 1; fi
     if [ -f terraform-output.json ]; then cat terraform-output.json; exit 0; fi
     echo '╷' >&2
     echo '│ Error: Backend initialization required, please run "terraform init"' >&2
