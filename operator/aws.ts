@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 // Types only (the SDK clients' middleware stack), erased at run time.
 import type { MiddlewareStack } from '@smithy/types';
-import { describeBytes, limitStream, TooLargeError } from './bounded-read';
+import { describeBytes, limitStream } from './bounded-read';
 import { AwsRequestError, type AwsRequestProblem } from './errors';
 import { MAX_READ_BYTES } from './limits';
 import { oneLine } from './untrusted-text';
@@ -58,7 +58,7 @@ export function regionOfUserPool(userPoolId: string, issuer: string): string | u
   const fromIssuer = /^https:\/\/cognito-idp\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?\//.exec(
     issuer,
   )?.[1];
-  return fromId !== undefined && fromId === fromIssuer ? fromId : undefined;
+  return fromId === fromIssuer ? fromId : undefined;
 }
 
 /** Exceptions that mean the caller may not do this, or is not who AWS accepts. */
@@ -80,7 +80,8 @@ export function describeAwsFailure(error: unknown, action: string, timeoutMs: nu
   const detail = oneLine(String(e?.message ?? error).split('\n')[0]);
   const status = e?.$metadata?.httpStatusCode;
   const fail = (problem: AwsRequestProblem, message: string) => new AwsRequestError(problem, message, name);
-  if (error instanceof TooLargeError || e?.name === 'TooLargeError') {
+  // By name: a TooLargeError has it, and so has one the SDK rebuilt on its way up.
+  if (e?.name === 'TooLargeError') {
     return fail(
       'unavailable',
       `${action} replied with more than ${describeBytes(MAX_READ_BYTES)}, and reading stopped there: check AWS_ENDPOINT_URL and your proxy`,
