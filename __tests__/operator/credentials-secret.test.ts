@@ -100,6 +100,36 @@ test.each([
   expect(error.message).toMatch(message);
 });
 
+test('the whole message of a refusal names the keys the document should have', async () => {
+  holding('not json');
+  const error = await refusal(secretsManagerSecretLoader({ secretId: 'm2m-auth/dev/reporting' })());
+  expect(error.message).toBe(
+    "Secrets Manager secret m2m-auth/dev/reporting does not hold JSON: it should hold the client's credentials as the stack writes them (client_id, client_secret, token_endpoint, scopes, client_secret_id)",
+  );
+
+  holding(JSON.stringify({ ...DOCUMENT, scopes: [READ, 7] }));
+  const nested = await refusal(secretsManagerSecretLoader({ secretId: 'm2m-auth/dev/reporting' })());
+  expect(nested.message).toBe(
+    "Secrets Manager secret m2m-auth/dev/reporting has no valid scopes.1: it should hold the client's credentials as the stack writes them (client_id, client_secret, token_endpoint, scopes, client_secret_id)",
+  );
+});
+
+test('a document of exactly 64 KiB, the most Secrets Manager holds, is read', async () => {
+  const base = JSON.stringify({ ...DOCUMENT, padding: '' });
+  const text = JSON.stringify({ ...DOCUMENT, padding: 'x'.repeat(64 * 1024 - Buffer.byteLength(base)) });
+  expect(Buffer.byteLength(text)).toBe(64 * 1024);
+  holding(text);
+
+  expect(await secretsManagerSecretLoader({ secretId: ARN })()).toBe(SECRET);
+});
+
+test('a time limit out of range is refused by its name, before anything is read', () => {
+  expect(() => secretsManagerSecretLoader({ secretId: ARN, timeoutMs: 0 })).toThrow(
+    /^timeoutMs 0 is out of range: give a whole number of milliseconds from 1 to /,
+  );
+  expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+});
+
 test("another client's credentials are refused when the loader knows its client", async () => {
   holding(JSON.stringify({ ...DOCUMENT, client_id: 'client-z' }));
   const error = await refusal(secretsManagerSecretLoader({ secretId: ARN, clientId: 'client-b' })());
