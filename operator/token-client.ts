@@ -305,12 +305,12 @@ export class ClientCredentialsTokenClient {
       !(typeof expiresIn === 'number' && expiresIn > 0 && expiresIn <= MAX_EXPIRES_IN_SECONDS)
     ) {
       throw refuse(
-        `expires_in ${this.quote(JSON.stringify(expiresIn) ?? String(expiresIn), 40)}, not a number of seconds above 0 and at most ${MAX_EXPIRES_IN_SECONDS}`,
+        `expires_in ${this.quote(shownValue(expiresIn), 40)}, not a number of seconds above 0 and at most ${MAX_EXPIRES_IN_SECONDS}`,
       );
     }
     if (tokenType !== undefined && !(typeof tokenType === 'string' && TOKEN_TYPE.test(tokenType))) {
       throw refuse(
-        `token_type ${this.quote(JSON.stringify(tokenType) ?? String(tokenType), 40)}, not one word of at most 64 letters, digits or !#$%&'*+.^_\`|~-`,
+        `token_type ${this.quote(shownValue(tokenType), 40)}, not one word of at most 64 letters, digits or !#$%&'*+.^_\`|~-`,
       );
     }
     return {
@@ -350,22 +350,27 @@ export class ClientCredentialsTokenClient {
 
   private describeFailedRequest(error: unknown): Error {
     // Duck-typed: fetch's errors may come from another realm (e.g. under jest), failing instanceof.
-    const failure = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    const failure = (error ?? {}) as {
+      name?: string;
+      message?: string;
+      cause?: { code?: string; message?: string };
+    };
     if (error instanceof TooLargeError) {
       return new TokenEndpointError(
         'unexpected-reply',
         `token endpoint ${this.tokenEndpoint} replied with more than ${describeBytes(error.limit)}, and reading stopped there: check the URL is the user pool's https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`,
       );
     }
-    if (failure?.name === 'TimeoutError' || failure?.name === 'AbortError') {
+    // AbortSignal.timeout aborts with a TimeoutError.
+    if (failure.name === 'TimeoutError') {
       return new TokenEndpointError(
         'timeout',
         `no reply from token endpoint ${this.tokenEndpoint} within ${this.timeoutMs / 1000} s: check the URL and your network, or allow more time`,
       );
     }
     const reason = describeNetworkFailure(
-      failure?.cause?.code,
-      this.quote(failure?.cause?.message ?? String(error)),
+      failure.cause?.code,
+      this.quote(failure.cause?.message ?? String(error)),
     );
     return new TokenEndpointError(
       'unreachable',
@@ -421,14 +426,20 @@ function validateTokenEndpoint(endpoint: string): string {
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    value = JSON.parse(text);
   } catch {
-    return undefined;
+    // Not JSON: no object.
   }
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** A JSON value from a reply as a message shows it: a number as written (1e400 is Infinity), else JSON. */
+function shownValue(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value);
 }
 
 function describeNetworkFailure(code: string | undefined, message: string): string {

@@ -51,6 +51,28 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
   return error;
 }
 
+/** A token endpoint on 127.0.0.1 that answers every request with `answer`, for the test's client. */
+async function endpointAnswering(
+  answer: (
+    request: import('node:http').IncomingMessage,
+    response: import('node:http').ServerResponse,
+  ) => void,
+  run: (tokenEndpoint: string) => Promise<void>,
+): Promise<void> {
+  const server = await startLocalServer((request, response) => {
+    request.resume();
+    answer(request, response);
+  });
+  try {
+    await run(`${server.url}/oauth2/token`);
+  } finally {
+    await server.close();
+  }
+}
+
+const json = (status: number, body: unknown) => (_: unknown, response: import('node:http').ServerResponse) =>
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+
 describe('the request', () => {
   test('is a form POST with the form-encoded credentials in HTTP Basic and the scopes space-separated', async () => {
     const token = await client({ scopes: [READ, WRITE] }).getToken();
@@ -65,6 +87,18 @@ describe('the request', () => {
       grant_type: 'client_credentials',
       scope: `${READ} ${WRITE}`,
     });
+  });
+
+  test('asks for JSON', async () => {
+    let accept: string | undefined;
+    await endpointAnswering(
+      (request, response) => {
+        accept = request.headers.accept;
+        json(200, { access_token: 'a.b.c', token_type: 'Bearer', expires_in: 60 })(request, response);
+      },
+      async (tokenEndpoint) => void (await client({ tokenEndpoint }).getToken()),
+    );
+    expect(accept).toBe('application/json');
   });
 
   test('without scopes asks for none, and gets every scope the client is allowed', async () => {
@@ -105,6 +139,50 @@ describe('OAuth errors from the token endpoint', () => {
     expect(error.message).toMatch(message);
   });
 
+  test.each([
+    [
+      'invalid_request',
+      'token endpoint found the request malformed (invalid_request: bad form): check the token endpoint URL and the client ID',
+    ],
+    [
+      'access_denied',
+      "token endpoint refused the request (access_denied: bad form): check the client's settings in the user pool",
+    ],
+  ])('%s: the whole message', async (code, message) => {
+    await endpointAnswering(
+      json(400, { error: code, error_description: 'bad form' }),
+      async (tokenEndpoint) => {
+        const error = await failure(client({ tokenEndpoint }).getToken());
+        expect(error).toMatchObject({ error: code, status: 400 });
+        expect(error.message).toBe(message);
+      },
+    );
+  });
+
+  test('invalid_scope without scopes asked for names the default scopes', async () => {
+    await endpointAnswering(json(400, { error: 'invalid_scope' }), async (tokenEndpoint) => {
+      const error = await failure(client({ tokenEndpoint }).getToken());
+      expect(error.message).toMatch(/refused scope the client's default scopes .*\(invalid_scope\)/);
+    });
+  });
+
+  test('a short secret in Basic credentials the server echoes is masked too', async () => {
+    // Too short for its base64 to be found on its own: the whole "client-a:q7Zr" is masked.
+    const basic = Buffer.from('client-a:q7Zr').toString('base64');
+    await endpointAnswering(
+      (request, response) =>
+        json(401, { error: 'invalid_client', error_description: `got ${request.headers.authorization}` })(
+          request,
+          response,
+        ),
+      async (tokenEndpoint) => {
+        const error = await failure(client({ tokenEndpoint, clientSecret: 'q7Zr' }).getToken());
+        expect(error.message).toContain('got Basic ***');
+        expect(error.message).not.toContain(basic);
+      },
+    );
+  });
+
   test('unsupported_grant_type', async () => {
     const error = await failure(client({}, 'unsupported-grant-type').getToken());
 
@@ -128,6 +206,32 @@ describe('an endpoint with no usable reply', () => {
     expect(error).toBeInstanceOf(TokenEndpointError);
     expect(error).toMatchObject({ problem: 'server-error', status: 503 });
     expect(error.message).toMatch(/failed with HTTP 503: .*retry later/);
+  });
+
+  test.each([
+    [
+      500,
+      { error: 'boom' },
+      'failed with HTTP 500, error boom: the service or a proxy in between has a problem; retry later',
+    ],
+    [
+      502,
+      'bad gateway',
+      'failed with HTTP 502: the service or a proxy in between has a problem; retry later',
+    ],
+  ])('HTTP %s: a server error, its error code quoted', async (status, body, message) => {
+    await endpointAnswering(json(status, body), async (tokenEndpoint) => {
+      const error = await failure(client({ tokenEndpoint }).getToken());
+      expect(error).toMatchObject({ problem: 'server-error', status });
+      expect(error.message).toBe(`token endpoint ${tokenEndpoint} ${message}`);
+    });
+  });
+
+  test('HTTP 499 is no server error', async () => {
+    await endpointAnswering(json(499, { error: 'client_closed' }), async (tokenEndpoint) => {
+      const error = await failure(client({ tokenEndpoint }).getToken());
+      expect(error).toBeInstanceOf(TokenRequestError);
+    });
   });
 
   test('a reply that is not JSON', async () => {
@@ -181,6 +285,19 @@ describe('a reply that is not a token response is described', () => {
   test.each([
     ['a redirect', 302, { location: 'https://elsewhere.test/' }, '', 'a redirect to https://elsewhere.test/'],
     ['a redirect to nowhere', 307, {}, '', 'a redirect to nowhere'],
+    ['a 300, the first redirect status', 300, { location: '/x' }, '', 'a redirect to /x'],
+    ['a 399, the last', 399, {}, '', 'a redirect to nowhere'],
+    [
+      'a 400 that is not an OAuth error',
+      400,
+      { 'content-type': 'text/plain' },
+      'no',
+      'a text/plain body ("no")',
+    ],
+    ['JSON null', 200, { 'content-type': 'application/json' }, 'null', 'a application/json body ("null")'],
+    ['a JSON list', 200, { 'content-type': 'application/json' }, '[1]', 'a application/json body ("[1]")'],
+    ['a JSON string', 200, { 'content-type': 'application/json' }, '"x"', 'a application/json body (""x"")'],
+    ['a JSON number', 200, { 'content-type': 'application/json' }, '5', 'a application/json body ("5")'],
     [
       'JSON without access_token',
       200,
@@ -219,6 +336,12 @@ describe('inputs', () => {
     expect(() => client({ tokenEndpoint: 'http://example.com/oauth2/token' })).toThrow(InputError);
     expect(() => client({ tokenEndpoint: 'http://127.evil.test/oauth2/token' })).toThrow(
       /does not use https and 127.evil.test is not this machine/,
+    );
+  });
+
+  test('the refusal of an http endpoint says what it would risk, and what is expected', () => {
+    expect(() => client({ tokenEndpoint: 'http://example.com/oauth2/token' })).toThrow(
+      'token endpoint http://example.com/oauth2/token does not use https and example.com is not this machine (127.0.0.0/8, ::1 or localhost), so the client secret would travel in clear text: expected https://<domain>.auth.<region>.amazoncognito.com/oauth2/token',
     );
   });
 
@@ -392,6 +515,15 @@ describe('a 200 reply is checked before its token is used, cached or printed', (
     expect(token.expiresAt - before).toBeLessThanOrEqual(lifetimeMs + 1000);
   });
 
+  test.each([
+    ['1e400', 'expires_in Infinity,'],
+    ['"3600"', 'expires_in "3600",'],
+    ['{"s":1}', 'expires_in {"s":1},'],
+  ])('expires_in %s is quoted as it was sent', async (expiresIn, shown) => {
+    const error = await failure(replying(reply({ expires_in: expiresIn })));
+    expect(error.message).toContain(`replied with ${shown} not a number of seconds`);
+  });
+
   test('no token_type is taken as Bearer, the only type Cognito issues', async () => {
     const token = await replying(`{"access_token":${JSON.stringify(JWT)},"expires_in":3600}`);
     expect(token.tokenType).toBe('Bearer');
@@ -501,6 +633,18 @@ describe('reloadClientSecret: a rotated secret is picked up without a restart', 
     await tokens.getToken();
     expect(reload).toHaveBeenCalledTimes(1);
     expect(rotating.tokenRequests.map((r) => r.clientSecret)).toEqual([OLD, fresh, fresh]);
+  });
+
+  test('a second rotation, later, is picked up too: each refusal reads the secret anew', async () => {
+    let stored = OLD;
+    const tokens = rotatingClient(async () => stored);
+    const first = (stored = rotate());
+    await tokens.getToken();
+    tokens.clearCache();
+    const second = (stored = rotate());
+    await tokens.getToken();
+
+    expect(rotating.tokenRequests.map((r) => r.clientSecret)).toEqual([OLD, first, first, second]);
   });
 
   test('the same secret again is no reason to retry: the refusal stands', async () => {
