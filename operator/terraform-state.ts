@@ -11,6 +11,7 @@ import {
   type TerraformOptions,
   terraformStdout,
 } from '../terraform/runner';
+import { describeBytes } from './bounded-read';
 import { InputError } from './errors';
 
 /**
@@ -54,7 +55,7 @@ export function readStateFile(file: string): StateResource[] {
   const { size } = stat;
   if (size > MAX_STATE_BYTES) {
     throw new InputError(
-      `the state file ${file} is ${mebibytes(size)}, and adopt reads at most ${mebibytes(MAX_STATE_BYTES)}: check it is a Terraform state (terraform state pull > file)`,
+      `the state file ${file} is ${describeBytes(size)}, and adopt reads at most ${describeBytes(MAX_STATE_BYTES)}: check it is a Terraform state (terraform state pull > file)`,
     );
   }
   return parseState(fs.readFileSync(file, 'utf8'), `state file ${file}`);
@@ -136,7 +137,8 @@ function fromStateFile(document: Record<string, unknown>, source: string): State
         );
       }
       const key = instance.index_key;
-      const index = key === undefined ? '' : `[${typeof key === 'number' ? key : JSON.stringify(key)}]`;
+      // A number or a string, as JSON writes either in an address.
+      const index = key === undefined ? '' : `[${JSON.stringify(key)}]`;
       const prefix = typeof module === 'string' && module !== '' ? `${module}.` : '';
       found.push(
         resourceAt(`${prefix}${String(type)}.${String(name)}${index}`, type, instance.attributes, source),
@@ -200,8 +202,4 @@ function optionalArray(value: unknown): unknown[] {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function mebibytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 0)} MiB`;
 }

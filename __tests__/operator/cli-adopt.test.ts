@@ -252,7 +252,7 @@ describe('reading a state file', () => {
     fs.closeSync(fs.openSync(file, 'w'));
     fs.truncateSync(file, MAX_STATE_BYTES + 1);
     expect(() => readStateFile(file)).toThrow(
-      `the state file ${file} is 64 MiB, and adopt reads at most 64 MiB: check it is a Terraform state`,
+      `the state file ${file} is 67108865 bytes, and adopt reads at most 64 MiB (67108864 bytes): check it is a Terraform state`,
     );
   });
 
