@@ -229,6 +229,27 @@ describe('what adopt derives', () => {
     expect(adoptionOf(state).deployment.others).toEqual(['aws_cognito_user_group.admins']);
   });
 
+  test("another pool's resource server is named and left alone, not counted as a second one", () => {
+    const state = originalState();
+    const server = structuredClone(state.resources.find((r) => r.type === 'aws_cognito_resource_server')!);
+    server.name = 'elsewhere';
+    server.instances[0].attributes.user_pool_id = 'us-east-1_Other';
+    state.resources.push(server);
+    expect(adoptionOf(state).deployment.others).toEqual(['aws_cognito_resource_server.elsewhere']);
+  });
+
+  test("the pool's Project tag becomes projectTag; without one, the project's default", () => {
+    const tagged = originalState();
+    attributesOf(tagged, 'aws_cognito_user_pool').tags = { Project: 'payments' };
+    attributesOf(tagged, 'aws_cognito_user_pool').tags_all = { Project: 'payments' };
+    expect(adoptionOf(tagged).settings.projectTag).toBe('payments');
+
+    const untagged = originalState();
+    attributesOf(untagged, 'aws_cognito_user_pool').tags = {};
+    attributesOf(untagged, 'aws_cognito_user_pool').tags_all = {};
+    expect(adoptionOf(untagged).settings.projectTag).toBe('m2m-auth');
+  });
+
   test('adopting again gives the same cdktf.json', () => {
     const first = planOf(originalState());
     expect(planOf(originalState(), first.context).context).toEqual(first.context);
@@ -310,7 +331,28 @@ describe('what adopt refuses, and why', () => {
     [
       'a pool without a resource server',
       () => without('aws_cognito_resource_server'),
-      'the old state holds no aws_cognito_resource_server of user pool "us-east-1_',
+      `the old state holds no aws_cognito_resource_server of user pool "${POOL_ID()}", and this project would create a resource server: adopt takes over`,
+    ],
+    [
+      'a pool with two resource servers',
+      () =>
+        edited((s) =>
+          s.resources.push({
+            ...structuredClone(s.resources.find((r) => r.type === 'aws_cognito_resource_server')!),
+            name: 'second',
+          }),
+        ),
+      `the old state holds 2 of aws_cognito_resource_server for user pool "${POOL_ID()}" (aws_cognito_resource_server.m2m_resource_server, aws_cognito_resource_server.second), and this project manages one: adopt takes over`,
+    ],
+    [
+      'a pool named with an empty prefix',
+      () => edited((s) => (pool(s).name = 'dev--user-pool')),
+      'the old user pool is named "dev--user-pool", not <environment>-<userPoolNamePrefix>-user-pool',
+    ],
+    [
+      'a pool name that is only the ends of the pattern, overlapping',
+      () => edited((s) => (pool(s).name = 'dev-user-pool')),
+      'the old user pool is named "dev-user-pool", not <environment>-<userPoolNamePrefix>-user-pool',
     ],
     [
       'a pool without a domain',
@@ -326,6 +368,26 @@ describe('what adopt refuses, and why', () => {
       'a client without a secret, which this project would give one',
       () => edited((s) => ((client(s).client_secret = ''), (client(s).generate_secret = false))),
       'client "m2m-client" (aws_cognito_user_pool_client.m2m_client) has no client secret, and this project\'s clients authenticate with one',
+    ],
+    [
+      'a client whose state has no client_secret at all',
+      () => edited((s) => delete client(s).client_secret),
+      'client "m2m-client" (aws_cognito_user_pool_client.m2m_client) has no client secret',
+    ],
+    [
+      'a client that may ask for no scope',
+      () => edited((s) => delete client(s).allowed_oauth_scopes),
+      'client "m2m-client" (aws_cognito_user_pool_client.m2m_client) may ask for no scope, and this project gives every client at least one',
+    ],
+    [
+      'a client scope that is no text',
+      () => edited((s) => (client(s).allowed_oauth_scopes = [7])),
+      'client "m2m-client" (aws_cognito_user_pool_client.m2m_client) may ask for 7, which is not a scope of resource server',
+    ],
+    [
+      'a client scope of another resource server',
+      () => edited((s) => (client(s).allowed_oauth_scopes = [`other/${READ.split('/')[1]}`])),
+      `may ask for "other/${READ.split('/')[1]}", which is not a scope of resource server "m2m-client"`,
     ],
     [
       'a client that may ask for a scope of no resource server here',
