@@ -77,8 +77,6 @@ export interface StartResult {
   readonly added: ClientSecretInfo;
   /** The new secret. Only Secrets Manager or whoever called start has it now. */
   readonly secret: string;
-  /** How many token requests it took to prove the secret. */
-  readonly proofAttempts: number;
   /** Where it was stored, if the stack keeps the client's credentials in Secrets Manager. */
   readonly stored?: { readonly secretArn: string; readonly versionId?: string };
 }
@@ -139,9 +137,8 @@ export class ClientSecretRotation {
 
     const added = await this.addSecret();
     const info = { id: added.id, created: added.created };
-    let proofAttempts: number;
     try {
-      proofAttempts = await this.prove(added.secret, this.proofWaitMs);
+      await this.prove(added.secret, this.proofWaitMs);
     } catch (error) {
       const fix =
         error instanceof TokenRequestError && error.error === 'invalid_client'
@@ -156,8 +153,8 @@ export class ClientSecretRotation {
       );
     }
 
-    if (arn === undefined || document === undefined)
-      return { added: info, secret: added.secret, proofAttempts };
+    // Stryker disable next-line ConditionalExpression: document is undefined exactly when arn is; both named for the type checker
+    if (arn === undefined || document === undefined) return { added: info, secret: added.secret };
     const updated: CredentialsDocument = {
       ...document,
       [CREDENTIALS_KEYS.clientId]: this.client.clientId,
@@ -173,7 +170,7 @@ export class ClientSecretRotation {
     } catch (error) {
       throw await this.undoAdd(info, error as Error);
     }
-    return { added: info, secret: added.secret, proofAttempts, stored: { secretArn: arn, versionId } };
+    return { added: info, secret: added.secret, stored: { secretArn: arn, versionId } };
   }
 
   /**
@@ -275,7 +272,7 @@ export class ClientSecretRotation {
   }
 
   /** Asks for a token with `secret`; while Cognito answers invalid_client, again until `waitMs` passed. */
-  private async prove(secret: string, waitMs: number): Promise<number> {
+  private async prove(secret: string, waitMs: number): Promise<void> {
     const tokens = new ClientCredentialsTokenClient({
       tokenEndpoint: this.options.tokenEndpoint,
       clientId: this.client.clientId,
@@ -285,10 +282,10 @@ export class ClientSecretRotation {
       now: this.now,
     });
     const started = this.now();
-    for (let attempt = 1; ; attempt++) {
+    for (;;) {
       try {
         await tokens.getAccessToken();
-        return attempt;
+        return;
       } catch (error) {
         const refusedSecret = error instanceof TokenRequestError && error.error === 'invalid_client';
         if (!refusedSecret || this.now() - started + PROOF_INTERVAL_MS > waitMs) throw error;

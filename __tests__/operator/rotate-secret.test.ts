@@ -542,6 +542,16 @@ describe('finish', () => {
     expect(calls(DeleteUserPoolClientSecretCommand)).toBe(0);
   });
 
+  test('refuses while the client has no secret at all', async () => {
+    // A client created without a secret (generate_secret = false) lists none.
+    cognito.on(ListUserPoolClientSecretsCommand).resolves({ ClientSecrets: [] });
+    const result = await finish({ yes: true });
+
+    expect(refusedWith(result, RotationRefusedError).message).toMatch(
+      /^client reporting \(client-b\) has no secret, so there is nothing to finish/,
+    );
+  });
+
   test('refuses without --grace or --yes, before reading anything', async () => {
     const result = await finish({});
 
