@@ -251,8 +251,11 @@ function clientSettings(
   }
   const { minutes, unit } = accessTokenLifetime(client, shown);
 
-  const rest = cognitoName.startsWith(`${environment}-`) ? cognitoName.slice(environment.length + 1) : '';
-  const ours = rest !== '' && brokenRules(rest, settingRules.clientName).length === 0 && !taken.has(rest);
+  const rest = cognitoName.startsWith(`${environment}-`)
+    ? cognitoName.slice(environment.length + 1)
+    : undefined;
+  const ours =
+    rest !== undefined && brokenRules(rest, settingRules.clientName).length === 0 && !taken.has(rest);
   return {
     name: ours ? rest : uniqueClientName(cognitoName, taken),
     ...(ours ? {} : { appClientName: cognitoName }),

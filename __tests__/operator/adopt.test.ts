@@ -176,6 +176,30 @@ describe('what adopt derives', () => {
     ]);
   });
 
+  test('"<environment>-<name>" is taken as this project\'s naming only for a valid name not yet taken', () => {
+    const state = originalState();
+    const client = (cognitoName: string, id: string) =>
+      addClient(state, {
+        resourceName: id,
+        cognitoName,
+        id,
+        scopes: ['read'],
+        validity: 60,
+        unit: 'minutes',
+      });
+    client('dev-Reporting Jobs', 'c1');
+    client('dev-', 'c2');
+    client('dev-m2m-client', 'c3');
+    client('test-orders', 'c4');
+    expect(adoptionOf(state).settings.clients.map((c) => [c.name, c.appClientName])).toEqual([
+      ['m2m-client', 'm2m-client'],
+      ['dev-reporting-jobs', 'dev-Reporting Jobs'],
+      ['dev', 'dev-'],
+      ['dev-m2m-client', 'dev-m2m-client'],
+      ['test-orders', 'test-orders'],
+    ]);
+  });
+
   test('two Cognito names that make the same settings name get distinct names', () => {
     const state = originalState();
     addClient(state, {
@@ -409,6 +433,22 @@ describe('what adopt refuses, and why', () => {
           ];
         }),
       "has Cognito's default token units (hours), which the provider imports as no token_validity_units, and this project writes them: set token_validity_units",
+    ],
+    [
+      "no token_validity_units at all, as the provider imports Cognito's defaults",
+      () => edited((s) => (client(s).token_validity_units = [])),
+      "has Cognito's default token units (hours), which the provider imports as no token_validity_units",
+    ],
+    [
+      'a token validity unit Cognito does not know',
+      () =>
+        edited(
+          (s) =>
+            (client(s).token_validity_units = [
+              { access_token: 'weeks', id_token: 'hours', refresh_token: 'days' },
+            ]),
+        ),
+      'client "m2m-client" (aws_cognito_user_pool_client.m2m_client) has the token validity unit "weeks", which Cognito does not know: check the old state',
     ],
     [
       'a lifetime that is no whole number of minutes',
