@@ -308,7 +308,8 @@ function uniqueClientName(cognitoName: string, taken: ReadonlySet<string>): stri
   let base = cognitoName
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+    // One hyphen at most at each end, after the line above.
+    .replace(/^-|-$/g, '');
   if (!/^[a-z]/.test(base)) base = base === '' ? 'client' : `client-${base}`;
   base = base.slice(0, 100).replace(/-+$/, '');
   let name = base;

@@ -200,6 +200,45 @@ describe('what adopt derives', () => {
     ]);
   });
 
+  test.each([
+    ['Orders Service v1', 'orders-service-v1'],
+    ['--Billing__API--', 'billing-api'],
+    ['42 Jobs', 'client-42-jobs'],
+    ['@@@', 'client'],
+    [`${'a'.repeat(99)} tail`, 'a'.repeat(99)],
+  ])('the Cognito name %p becomes the settings name %p', (cognitoName, name) => {
+    const state = originalState();
+    addClient(state, {
+      resourceName: 'x',
+      cognitoName,
+      id: 'x1',
+      scopes: ['read'],
+      validity: 60,
+      unit: 'minutes',
+    });
+    expect(adoptionOf(state).settings.clients[1]).toMatchObject({ name, appClientName: cognitoName });
+  });
+
+  test('three Cognito names that make one settings name are numbered from 2', () => {
+    const state = originalState();
+    for (const [i, cognitoName] of ['Jobs', 'JOBS', 'jobs!'].entries()) {
+      addClient(state, {
+        resourceName: `j${i}`,
+        cognitoName,
+        id: `j${i}`,
+        scopes: ['read'],
+        validity: 60,
+        unit: 'minutes',
+      });
+    }
+    expect(adoptionOf(state).settings.clients.map((c) => c.name)).toEqual([
+      'm2m-client',
+      'jobs',
+      'jobs-2',
+      'jobs-3',
+    ]);
+  });
+
   test('two Cognito names that make the same settings name get distinct names', () => {
     const state = originalState();
     addClient(state, {
