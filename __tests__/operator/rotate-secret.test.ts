@@ -361,6 +361,14 @@ describe('start', () => {
     expect(stored.get(ARN)).toHaveLength(1);
   });
 
+  test('a wait of 4 s tries at 0, 2 and 4 s: a try that would start past the wait is not made', async () => {
+    newSecretsNotYetAccepted();
+    const result = await start({ wait: 4 });
+
+    expect(refusedWith(result, RotationRefusedError).problem).toBe('secret-unproven');
+    expect(sleeps).toEqual([2000, 2000]);
+  });
+
   test('a token endpoint that does not answer is not waited for: the secret is deleted again at once', async () => {
     const result = await start({ wait: 10, tokenEndpoint: fake.tokenEndpoint('server-error') });
 
