@@ -498,8 +498,11 @@ function mergeDefaults(
   return merged;
 }
 
-/** Whether the old value is what the configuration sets; references to other resources always are. */
-function matches(planned: unknown, old: unknown): boolean {
+/**
+ * Whether the old value is what the configuration sets; references to other resources always are.
+ * Exported for its verdict table in the tests.
+ */
+export function matches(planned: unknown, old: unknown): boolean {
   if (typeof planned === 'string' && isReference(planned)) return true;
   if (planned === undefined) return isEmpty(old);
   if (Array.isArray(planned)) {

@@ -9,6 +9,7 @@ import {
   deriveAdoption,
   findDeployment,
   formatJson,
+  matches,
   planAdoption,
   planSummary,
   withoutImports,
@@ -506,6 +507,15 @@ describe('what adopt refuses, and why', () => {
       'the first deploy would change more than tags: aws_cognito_user_pool.m2m_user_pool: deletion_protection is "ACTIVE", and this project sets "INACTIVE", changing it: make the old configuration match and apply there first',
     ],
     [
+      'two changes: the first named, the rest counted',
+      () =>
+        edited((s) => {
+          pool(s).deletion_protection = 'ACTIVE';
+          pool(s).username_attributes = ['email'];
+        }),
+      'username_attributes is ["email"], and this project sets null, replacing it (and 1 more): make the old configuration match',
+    ],
+    [
       'sign-up open to anyone',
       () => edited((s) => (pool(s).admin_create_user_config = [{ allow_admin_create_user_only: false }])),
       'admin_create_user_config is [{"allow_admin_create_user_only":false}], and this project sets {"allow_admin_create_user_only":true}',
@@ -698,6 +708,42 @@ describe('--finish', () => {
       imports: { prod: { userPoolId: 'b' } },
     });
     expect(withoutImports(withoutImports(context, 'dev'), 'prod')).toEqual({ environments: ['dev', 'prod'] });
+  });
+});
+
+describe('matches: whether an old value is what the configuration sets', () => {
+  test.each<[string, unknown, unknown, boolean]>([
+    ['a reference, whatever the old value', '${aws_cognito_user_pool.p.id}', 'anything', true],
+    ['a reference after text', 'arn:${aws_cognito_user_pool.p.arn}', null, true],
+    ['escaped "$${", which is text', '$${x}', '${x}', true],
+    ['escaped "$${", against other text', '$${x}', 'x', false],
+    ['escaped "%%{"', '%%{x}', '%{x}', true],
+    ['the same text', 'ACTIVE', 'ACTIVE', true],
+    ['other text', 'ACTIVE', 'INACTIVE', false],
+    ['a number and its text', 60, '60', false],
+    ['nothing set, nothing there', undefined, undefined, true],
+    ['nothing set, null', undefined, null, true],
+    ['nothing set, empty text', undefined, '', true],
+    ['nothing set, an empty list', undefined, [], true],
+    ['nothing set, something there', undefined, 'x', false],
+    ['nothing set, a list with an item', undefined, ['x'], false],
+    ['a set in another order', ['a', 'b'], ['b', 'a'], true],
+    ['a set missing an item', ['a', 'b'], ['a'], false],
+    ['a set with another item', ['a', 'b'], ['a', 'c'], false],
+    ['a longer old list', ['a'], ['a', 'a'], false],
+    ['an empty list, and null', [], null, true],
+    ['an empty list, and an item', [], ['x'], false],
+    ['a list of one, and the item alone', ['a'], 'a', true],
+    ['a list holding a reference', ['${aws_x.y.arn}'], ['a', 'b'], true],
+    ['a list holding a reference after text', ['x', 'a${aws_x.y.arn}'], [], true],
+    ['a block, and the same block in a list of one', { a: 1, b: 'x' }, [{ a: 1, b: 'x' }], true],
+    ['a block, and the same block alone', { a: 1 }, { a: 1, extra: 2 }, true],
+    ['a block, and a list of two blocks', { a: 1 }, [{ a: 1 }, { a: 1 }], false],
+    ['a block, and another value in it', { a: 1 }, [{ a: 2 }], false],
+    ['a block, and no block', { a: 1 }, 'a', false],
+    ['a block, and null', { a: 1 }, null, false],
+  ])('%s', (_what, planned, old, verdict) => {
+    expect(matches(planned, old)).toBe(verdict);
   });
 });
 
