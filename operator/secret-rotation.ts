@@ -10,7 +10,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CREDENTIALS_KEYS, type CredentialsDocument } from '../constructs/credentials-document';
 import { describeAwsFailure } from './aws';
 import { readCredentialsSecret, writeCredentialsSecret } from './credentials-secret';
-import { AwsRequestError, M2mError, RotationRefusedError, TokenRequestError } from './errors';
+import { AwsRequestError, RotationRefusedError, TokenRequestError } from './errors';
 import { checkTimeoutMs } from './limits';
 import type { StackClient } from './stack-outputs';
 import { ClientCredentialsTokenClient, DEFAULT_TOKEN_TIMEOUT_MS } from './token-client';
@@ -382,7 +382,6 @@ export class ClientSecretRotation {
     try {
       return await call(this.options.cognito, AbortSignal.timeout(this.timeoutMs));
     } catch (error) {
-      if (error instanceof M2mError) throw error;
       throw describeAwsFailure(error, `Cognito ${action} for client ${this.name}`, this.timeoutMs);
     }
   }
