@@ -3,6 +3,8 @@
  * variations, and every deployment it refuses, each with a message naming the cause and the way on.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   type Adoption,
   checkTakenOver,
@@ -312,6 +314,20 @@ describe('what adopt derives', () => {
     attributesOf(untagged, 'aws_cognito_user_pool').tags = {};
     attributesOf(untagged, 'aws_cognito_user_pool').tags_all = {};
     expect(adoptionOf(untagged).settings.projectTag).toBe('m2m-auth');
+  });
+
+  test('comparing with the old state leaves no folder behind', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-adopt-test-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      planOf(originalState());
+      expect(fs.readdirSync(tmp)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   test('adopting again gives the same cdktf.json', () => {
