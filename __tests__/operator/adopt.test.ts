@@ -586,6 +586,12 @@ describe('what adopt refuses, and why', () => {
     expect(refusal(() => planOf(state()))).toContain(message);
   });
 
+  test('a cdktf.json whose settings are invalid already: its first problem, and to fix it first', () => {
+    expect(refusal(() => planOf(originalState(), { ...DEV_CONTEXT, awsRegion: 'mars-1' }))).toMatch(
+      /^cdktf\.json context\.awsRegion = "mars-1" is invalid: .*: fix cdktf\.json first$/,
+    );
+  });
+
   test('a pool name that does not match the settings cdktf.json already has', () => {
     expect(refusal(() => planOf(originalState(), { userPoolNamePrefix: 'orders' }))).toBe(
       'cdktf.json context.userPoolNamePrefix is "orders", and the old deployment needs "machine-to-machine": remove userPoolNamePrefix from cdktf.json (adopt writes it) or make it match',
