@@ -168,6 +168,21 @@ test.concurrent.each([
   expect(errorLine(result)).toMatch(message);
 });
 
+test.concurrent.each([',', ' , ', ',,'])(
+  '--client-id %p names no client: exit 2, as if it were missing',
+  async (ids) => {
+    const { key, jwksFile } = setup();
+    const token = mintAccessToken(key, 'client-a', [READ]);
+    const options = ['--user-pool-id', POOL_ID, '--client-id', ids, '--jwks-file', jwksFile];
+    const result = await runCli(['verify', token, ...options]);
+
+    expect(result.code).toBe(2);
+    expect(errorLine(result)).toMatch(
+      /^error: missing --client-id \(the clients whose tokens are accepted\)/,
+    );
+  },
+);
+
 test.concurrent.each([
   ['refused', async () => `http://127.0.0.1:${await closedPort()}/.well-known/jwks.json`],
   ['not found', async () => `${(await jwksServer()).url}/missing/jwks.json`],
