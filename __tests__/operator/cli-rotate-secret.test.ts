@@ -134,6 +134,17 @@ describe('options are checked before anything is read or sent', () => {
     },
   );
 
+  test.concurrent.each(['start', 'status'])(
+    '%s with valid options goes on to read the stack',
+    async (step) => {
+      const args = ['rotate-secret', step, '--stack', 'm2m-auth-prod', '--project-dir', project.dir];
+      const result = checked(await runCli(args, { path: `${project.binDir}:/usr/bin:/bin` }));
+
+      expect(result.code).toBe(2);
+      expect(errorLine(result)).toMatch(/^error: stack m2m-auth-prod is not synthesized in /);
+    },
+  );
+
   test.concurrent.each([
     [
       ['finish', '--stack', 's', '--grace', '1h', '--yes'],

@@ -10,6 +10,7 @@ import {
 } from '../../operator/drift';
 import { InputError } from '../../operator/errors';
 import { createFakeProject, type FakeProject } from '../helpers/fakes/terraform';
+import { runCli } from '../helpers/run-cli';
 
 const POOL = 'aws_cognito_user_pool.cognito_user-pool_EED8FD84';
 const CLIENT = 'aws_cognito_user_pool_client.cognito_client-m2m-client_app-client_6B4A1D55';
@@ -257,6 +258,35 @@ esac
       const planFile = /-out=(\S+)/.exec(plan)![1];
       expect(show).toBe(`show -json ${planFile} TF_INPUT=0`);
       expect(fs.existsSync(path.dirname(planFile))).toBe(false);
+    });
+
+    test('m2m drift exits 5 on drift, with the report on stdout and in the summary file; 0 without', async () => {
+      const bin = path.join(project.dir, 'bin');
+      fs.mkdirSync(bin);
+      fs.copyFileSync(terraform, path.join(bin, 'terraform'));
+      fs.chmodSync(path.join(bin, 'terraform'), 0o755);
+      const summary = path.join(project.dir, 'summary.md');
+      const drift = (planExit: number) =>
+        runCli(
+          ['drift', '--stack', 'm2m-auth-dev', '--project-dir', project.dir, '--summary-file', summary],
+          {
+            path: `${bin}:/usr/bin:/bin`,
+            env: {
+              CALLS: calls,
+              PLAN_EXIT: String(planExit),
+              PLAN_JSON: path.join(project.dir, 'plan.json'),
+            },
+          },
+        );
+
+      const drifted = await drift(2);
+      expect(drifted.code).toBe(5);
+      expect(drifted.stdout).toBe(describeDrift('m2m-auth-dev', findDrift(PLAN)));
+      expect(fs.readFileSync(summary, 'utf8')).toBe(driftMarkdown('m2m-auth-dev', findDrift(PLAN)));
+
+      const clean = await drift(0);
+      expect(clean.code).toBe(0);
+      expect(clean.stdout).toBe(describeDrift('m2m-auth-dev', []));
     });
 
     test("plan failing: Terraform's first error, in one line", async () => {
