@@ -245,6 +245,30 @@ describe('--from-dir: the old state as terraform show -json prints it', () => {
   });
 });
 
+test('--finish --from-dir: the state terraform state pull prints is backed up and read, and state rm runs there', async () => {
+  const p = project();
+  adoptInProcess(p);
+  const taken = originalState();
+  taken.resources.forEach((resource) => (resource.name = `cognito_${resource.name}_0A1B2C3D`));
+  deployed(p, taken);
+  const original = fs.readFileSync(p.oldState, 'utf8');
+  const result = await p.adopt(['--finish', '--from-dir', 'old'], { FAKE_OLD_STATE: p.oldState });
+
+  expect(result.code).toBe(0);
+  expect(result.stderr).toBe('Reading the old state: terraform state pull in old\n');
+  const backup = /Backed up the old state to (.+)\.\n/.exec(result.stdout)?.[1] ?? '';
+  expect(fs.readFileSync(path.resolve(p.dir, backup), 'utf8')).toBe(original);
+  const args = fs.readFileSync(path.join(p.dir, 'state-rm-args'), 'utf8').trim().split('\n');
+  expect(args.slice(0, 2)).toEqual(['state', 'rm']);
+  expect(args.slice(-4)).toEqual([
+    'aws_cognito_user_pool.m2m_user_pool',
+    'aws_cognito_resource_server.m2m_resource_server',
+    'aws_cognito_user_pool_domain.m2m_domain',
+    'aws_cognito_user_pool_client.m2m_client',
+  ]);
+  expect(everything(result, p)).not.toContain(FIXTURE_SECRET);
+});
+
 describe('reading a state file', () => {
   test('refuses one larger than it reads, before reading it', () => {
     const file = path.join(project().dir, 'huge.tfstate');

@@ -40,9 +40,7 @@ const MAX_CDKTF_JSON_BYTES = 1024 * 1024;
 
 export async function runAdoptCommand(context: CommandContext<AdoptOptions>): Promise<void> {
   const { options } = context;
-  if ((options.fromState === undefined) === (options.fromDir === undefined)) {
-    throw new InputError('adopt reads one old deployment: pass either --from-state or --from-dir');
-  }
+  // cli.ts has made sure exactly one of fromState and fromDir is given.
   const run: TerraformRunOptions = { timeoutMs: options.timeout * 1000 };
   const old = await readOldState(context, run);
   // The old state holds client secrets: whatever is printed or thrown from here on is masked.

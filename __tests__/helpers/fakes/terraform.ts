@@ -5,6 +5,7 @@
  *   version -json, init -backend=false   as Terraform 1.11.4 with the AWS provider from a mirror
  *   output -json -no-color   the stack folder's terraform-output.json; without one, fails as before terraform init
  *   show -json -no-color   prints the file $FAKE_NEW_STATE names; with $FAKE_HANG set, never answers
+ *   state pull     prints the file $FAKE_OLD_STATE names
  *   state rm       writes its arguments, one a line, to the file $FAKE_STATE_RM names
  */
 import * as fs from 'node:fs';
@@ -33,6 +34,7 @@ case "$1 $2" in
     if [ "$*" != "show -json -no-color" ]; then echo "fake terraform: unexpected arguments: $*" >&2; exit 1; fi
     if [ -n "$FAKE_HANG" ]; then exec sleep 60; fi
     cat "$FAKE_NEW_STATE" ;;
+  "state pull") cat "$FAKE_OLD_STATE" ;;
   "state rm") printf '%s\\n' "$@" > "$FAKE_STATE_RM" ;;
   *) echo "fake terraform: unexpected arguments: $*" >&2; exit 1 ;;
 esac
