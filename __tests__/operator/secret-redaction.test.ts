@@ -155,3 +155,8 @@ test('a short secret with characters a regular expression reads is masked as wri
 test('an empty secret masks nothing', () => {
   expect(redactSecrets('a b, c.', ['', 'abcdefgh'])).toBe('a b, c.');
 });
+
+test('a backslash not before "/" ends a base64 value: a JSON escape just before it is kept', () => {
+  const text = `"a\\n${b64(COGNITO_SECRET)}"`;
+  expect(redactSecrets(text, [COGNITO_SECRET])).toBe('"a\\***"');
+});
