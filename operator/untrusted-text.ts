@@ -47,7 +47,7 @@ export function oneLine(
 ): string {
   // Masked after sanitizing, lest removing a sequence join a secret back up; spaces collapsed again
   // where a removed sequence leaves two.
-  const line = mask(sanitizeForTerminal(text.replace(/\s+/g, ' ')))
+  const line = mask(sanitizeForTerminal(text.replace(/\s/g, ' ')))
     .replace(/ {2,}/g, ' ')
     .trim();
   if (line.length <= maxLength) return line;

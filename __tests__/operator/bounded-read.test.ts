@@ -149,6 +149,8 @@ test.each([
   [1024 * 1024, '1 MiB (1048576 bytes)'],
   [64 * 1024, '64 KiB (65536 bytes)'],
   [1000, '1000 bytes'],
+  [0, '0 bytes'],
+  [1024 * 1024 + 1024, '1025 KiB (1049600 bytes)'],
 ])('describeBytes(%p)', (bytes, text) => {
   expect(describeBytes(bytes)).toBe(text);
 });
