@@ -133,6 +133,29 @@ describe('readResponseWithLimit', () => {
   });
 });
 
+test.each([
+  ['with its Content-Length', { 'content-length': String(LIMIT) }],
+  ['without one', {}],
+])('readResponseWithLimit: a reply of exactly the limit, %s, is returned whole', async (_what, headers) => {
+  const body = await readResponseWithLimit(new Response(Buffer.alloc(LIMIT, 'x'), { headers }), LIMIT);
+  expect(body.length).toBe(LIMIT);
+});
+
+test('limitStream passes exactly the limit through, in chunks', async () => {
+  const source = Readable.from([Buffer.alloc(LIMIT - 1, 'a'), Buffer.from('b')]);
+  const chunks: Buffer[] = [];
+  for await (const chunk of limitStream(source, LIMIT)) chunks.push(chunk as Buffer);
+  expect(Buffer.concat(chunks).length).toBe(LIMIT);
+});
+
+test("limitStream passes its source's error on to the reader", async () => {
+  const source = new Readable({ read() {} });
+  const limited = limitStream(source, LIMIT);
+  const failure = new Promise((resolve) => limited.on('error', resolve));
+  source.destroy(new Error('connection reset'));
+  expect(await failure).toEqual(new Error('connection reset'));
+});
+
 test('limitStream fails the reader and destroys an endless source past the limit', async () => {
   const source = endlessStream();
   const chunks: Buffer[] = [];
