@@ -385,6 +385,8 @@ describe('what adopt refuses, and why', () => {
         { scope_name: 'write', scope_description: 'Write access' },
       ];
     });
+  const withUnits = (access_token: string, id_token: string, refresh_token: string) =>
+    edited((s) => (client(s).token_validity_units = [{ access_token, id_token, refresh_token }]));
   const without = (type: string) => edited((s) => (s.resources = s.resources.filter((r) => r.type !== type)));
 
   test.each<[string, () => StateDocument, string]>([
@@ -497,13 +499,7 @@ describe('what adopt refuses, and why', () => {
     ],
     [
       'a token validity unit Cognito does not know',
-      () =>
-        edited(
-          (s) =>
-            (client(s).token_validity_units = [
-              { access_token: 'weeks', id_token: 'hours', refresh_token: 'days' },
-            ]),
-        ),
+      () => withUnits('weeks', 'hours', 'days'),
       'client "m2m-client" (aws_cognito_user_pool_client.m2m_client) has the token validity unit "weeks", which Cognito does not know: check the old state',
     ],
     [
@@ -558,13 +554,7 @@ describe('what adopt refuses, and why', () => {
     ],
     [
       'refresh tokens counted in hours',
-      () =>
-        edited(
-          (s) =>
-            (client(s).token_validity_units = [
-              { access_token: 'minutes', id_token: 'hours', refresh_token: 'hours' },
-            ]),
-        ),
+      () => withUnits('minutes', 'hours', 'hours'),
       'token_validity_units is [{"access_token":"minutes","id_token":"hours","refresh_token":"hours"}], and this project sets',
     ],
     [

@@ -71,6 +71,19 @@ function adoptInProcess(p: Project): void {
   fs.writeFileSync(file, `${formatJson({ ...cdktfJson, context })}\n`);
 }
 
+/**
+ * A project adopted and deployed, the new state holding all four resources under the stack's
+ * addresses: ready for --finish. `original` is the old state's text, which the backup must equal.
+ */
+function takenOver(): { p: Project; original: string } {
+  const p = project();
+  adoptInProcess(p);
+  const taken = originalState();
+  taken.resources.forEach((resource) => (resource.name = `cognito_${resource.name}_0A1B2C3D`));
+  deployed(p, taken);
+  return { p, original: fs.readFileSync(p.oldState, 'utf8') };
+}
+
 /** Makes the project look deployed: a stack folder whose (fake) state is `state`. */
 function deployed(p: Project, state: StateDocument): void {
   p.fake.addStack('m2m-auth-dev');
@@ -164,12 +177,7 @@ test('--finish while the new state lacks a resource: refused, nothing removed', 
 });
 
 test('--finish once the new state holds them all: backup, terraform state rm of the four, imports gone', async () => {
-  const p = project();
-  adoptInProcess(p);
-  const taken = originalState();
-  taken.resources.forEach((resource) => (resource.name = `cognito_${resource.name}_0A1B2C3D`));
-  deployed(p, taken);
-  const original = fs.readFileSync(p.oldState, 'utf8');
+  const { p, original } = takenOver();
   const result = await p.adopt(['--finish', '--from-state', 'old/terraform.tfstate']);
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
   const backup = /Backed up the old state to (.+)\.\n/.exec(result.stdout)?.[1] ?? '';
@@ -246,12 +254,7 @@ describe('--from-dir: the old state as terraform show -json prints it', () => {
 });
 
 test('--finish --from-dir: the state terraform state pull prints is backed up and read, and state rm runs there', async () => {
-  const p = project();
-  adoptInProcess(p);
-  const taken = originalState();
-  taken.resources.forEach((resource) => (resource.name = `cognito_${resource.name}_0A1B2C3D`));
-  deployed(p, taken);
-  const original = fs.readFileSync(p.oldState, 'utf8');
+  const { p, original } = takenOver();
   const result = await p.adopt(['--finish', '--from-dir', 'old'], { FAKE_OLD_STATE: p.oldState });
 
   expect(result.code).toBe(0);
