@@ -85,6 +85,8 @@ test('isLoopbackHost takes only IP literals and exactly localhost', () => {
     true,
   ]);
   expect(
-    ['127.evil.test', '127.1', 'localhost.', 'Localhost', '', '[127.0.0.1]'].map(isLoopbackHost),
-  ).toEqual([false, false, false, false, false, false]);
+    ['127.evil.test', '127.1', 'localhost.', 'Localhost', '', '[127.0.0.1]', 'x[::1]', '[::1]x', '[::2]'].map(
+      isLoopbackHost,
+    ),
+  ).toEqual([false, false, false, false, false, false, false, false, false]);
 });

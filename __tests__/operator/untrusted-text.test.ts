@@ -1,4 +1,10 @@
-import { jsonForTerminal, oneLine, sanitizeForTerminal } from '../../operator/untrusted-text';
+import {
+  jsonForTerminal,
+  oneLine,
+  printable,
+  quoted,
+  sanitizeForTerminal,
+} from '../../operator/untrusted-text';
 import { HOSTILE, TERMINAL_ACTIVE } from '../helpers/hostile-text';
 
 const { ESC, BEL, R } = { ESC: '\x1b', BEL: '\x07', R: '\uFFFD' };
@@ -52,7 +58,27 @@ describe('oneLine', () => {
     expect(oneLine('x'.repeat(201))).toBe(`${'x'.repeat(200)}...`);
     expect(oneLine('x'.repeat(200))).toBe('x'.repeat(200));
     expect(oneLine(`ab🙂`, 3)).toBe('ab...');
+    // Only a high surrogate at the cut moves it: one earlier in the line does not.
+    expect(oneLine(`🙂ab`, 3)).toBe('🙂a...');
     expect(oneLine('a'.repeat(1 << 20), 10)).toBe('aaaaaaaaaa...');
+  });
+});
+
+describe('quoted', () => {
+  test('is the JSON of the value, whole up to the limit and cut to it with "..." beyond', () => {
+    expect(quoted('dev-pool')).toBe('"dev-pool"');
+    expect(quoted(['a', 'b'])).toBe('["a","b"]');
+    expect(quoted(undefined)).toBe('undefined');
+    const limit = 'x'.repeat(78); // 80 characters of JSON with its quotes
+    expect(quoted(limit)).toBe(`"${limit}"`);
+    expect(quoted(`${limit}y`)).toBe(`"${'x'.repeat(76)}...`);
+    expect(quoted(`${limit}y`)).toHaveLength(80);
+    expect(quoted('abcdefgh', 6)).toBe('"ab...');
+  });
+
+  test('shows control and direction characters as \\u escapes', () => {
+    expect(quoted('a\u202eb')).toBe('"a\\u202eb"');
+    expect(printable('line\u2028break\x1b[2J')).toBe('line\\u2028break\\u001b[2J');
   });
 });
 
