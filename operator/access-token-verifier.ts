@@ -272,10 +272,11 @@ function unverifiedClaims(token: string): { iss?: string; kid?: string; tokenUse
   try {
     const { header, payload } = decomposeUnverifiedJwt(token);
     return {
-      // aws-jwt-verify has refused a token whose iss is not a string as malformed by now.
+      // aws-jwt-verify has refused a token whose iss is not a string as malformed by now, and its
+      // decomposition refuses a kid that is not a string (which leaves no claims to quote).
       iss: payload.iss,
       tokenUse: payload.token_use,
-      kid: typeof header.kid === 'string' ? header.kid : undefined,
+      kid: header.kid,
     };
   } catch {
     return {};

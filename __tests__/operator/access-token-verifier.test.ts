@@ -306,6 +306,17 @@ describe('with the JWKS given (offline)', () => {
     );
   });
 
+  test.each([42, null, ['k'], { kid: 'k' }])('malformed: a kid that is no string (%p)', async (kid) => {
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const payload = JSON.parse(
+      Buffer.from(mintAccessToken(key, 'client-a', [READ]).split('.')[1], 'base64url').toString(),
+    );
+    const error = await rejection(offline.verify(`${part({ alg: 'RS256', kid })}.${part(payload)}.c2ln`));
+
+    expect(error.problem).toBe('malformed');
+    expect(error.message).toMatch(/^not a valid JWT \(/);
+  });
+
   test('an error that is not about the token (a bug, say) is passed on as it is', async () => {
     const bug = new TypeError('something broke');
     const spy = jest.spyOn(CognitoJwtVerifier.prototype, 'verifySync').mockImplementationOnce(() => {
@@ -454,6 +465,31 @@ describe('with the JWKS fetched over HTTP', () => {
       `cannot fetch the user pool's signing keys from ${jwksUri} (HTTP ${status}): check the user pool ID or JWKS URL`,
     );
   });
+
+  test.each([undefined, null, 'offline'])(
+    'a fetch (a replacement, say) that rejects with %p leaves the keys unavailable, quoting it',
+    async (thrown) => {
+      const fetchSpy = jest.spyOn(globalThis, 'fetch').mockRejectedValueOnce(thrown);
+      try {
+        const verifier = new AccessTokenVerifier({
+          userPoolId: POOL_ID,
+          clientIds: ['client-a'],
+          jwksUri: 'http://127.0.0.1:9/jwks.json',
+        });
+        const error = await verifier
+          .verify(mintAccessToken(key, 'client-a', [READ]))
+          .catch((e: unknown) => e);
+
+        expect(error).toBeInstanceOf(SigningKeysUnavailableError);
+        expect((error as Error).message).toBe(
+          `cannot fetch the user pool's signing keys from http://127.0.0.1:9/jwks.json (${String(thrown)}): check your network, or verify offline with a saved jwks.json`,
+        );
+        expect(fetchSpy).toHaveBeenCalledTimes(1);
+      } finally {
+        fetchSpy.mockRestore();
+      }
+    },
+  );
 
   test('keys that never come: unavailable after the time limit, which the message states', async () => {
     const { message } = await keysUnavailable(() => undefined, 500);
