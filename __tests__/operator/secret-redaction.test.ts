@@ -68,6 +68,9 @@ describe.each([
 test('a base64 value that encodes the secret is masked whole, not just around it', () => {
   const text = `authorization: ${basic('client-a', COGNITO_SECRET)}; next`;
   expect(redactSecrets(text, [COGNITO_SECRET])).toBe('authorization: Basic ***; next');
+  // Only a backslash joins a "/" to the value: a space before one ends it.
+  const logged = `POST ${basic('client-a', COGNITO_SECRET)} /oauth2/token`;
+  expect(redactSecrets(logged, [COGNITO_SECRET])).toBe('POST Basic *** /oauth2/token');
 });
 
 test('a base64 value JSON-escaped with "\\/" is masked whole, its escaped slashes included', () => {
@@ -77,6 +80,15 @@ test('a base64 value JSON-escaped with "\\/" is masked whole, its escaped slashe
   expect(redactSecrets(`{"authorization":"${escaped}"}`, [COGNITO_SECRET])).toBe(
     '{"authorization":"Basic ***"}',
   );
+});
+
+test('a base64 value with "/" inside the secret part, JSON-escaped as "\\/", is masked whole', () => {
+  // After "ab:", "???" of the secret is the group "Pz8/": only a secret with "?", DEL or raw non-ASCII
+  // has "/" in its base64 (a Cognito secret never does).
+  const secret = 'abc???defghijkl';
+  const escaped = `Basic ${b64(`ab:${secret}`)}`.replace(/\//g, '\\/');
+  expect(escaped).toContain('Pz8\\/');
+  expect(redactSecrets(`{"authorization":"${escaped}"}`, [secret])).toBe('{"authorization":"Basic ***"}');
 });
 
 test('near misses are left alone: other base64, other secrets, a prefix of the secret', () => {
