@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 import {
   describeBytes,
   limitStream,
@@ -42,7 +44,54 @@ describe('readFileWithLimit', () => {
     const file = path.join(dir, 'sparse');
     fs.writeFileSync(file, '');
     fs.truncateSync(file, 16 * 1024 ** 3);
-    expect(() => readFileWithLimit(file, LIMIT)).toThrow(/^larger than 64 KiB \(65536 bytes\)$/);
+    // The module object itself: the namespace import's properties cannot be redefined.
+    const reads = jest.spyOn(jest.requireActual<typeof fs>('node:fs'), 'readSync');
+    try {
+      expect(() => readFileWithLimit(file, LIMIT)).toThrow(/^larger than 64 KiB \(65536 bytes\)$/);
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  test.each([
+    ['exactly the limit, in two pieces, is read whole', ['01234', '56789'], '0123456789'],
+    ['the limit and then one byte more is refused, not cut at the limit', ['0123456789', 'x'], undefined],
+  ])('a pipe: %s', async (_what, pieces, expected) => {
+    const fifo = path.join(dir, `fifo-${pieces.join('').length}`);
+    execFileSync('mkfifo', [fifo]);
+    // The writer is a thread of its own, as this one blocks in the read; it pauses between pieces.
+    const writer = new Worker(
+      `const fs = require('node:fs');
+       const { fifo, pieces } = require('node:worker_threads').workerData;
+       const fd = fs.openSync(fifo, 'w');
+       for (const piece of pieces) {
+         fs.writeSync(fd, piece);
+         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+       }
+       fs.closeSync(fd);`,
+      { eval: true, workerData: { fifo, pieces } },
+    );
+    const exited = new Promise((resolve) => writer.once('exit', resolve));
+    try {
+      if (expected === undefined) expect(() => readFileWithLimit(fifo, 10)).toThrow(new TooLargeError(10));
+      else expect(readFileWithLimit(fifo, 10).toString()).toBe(expected);
+    } finally {
+      await exited;
+    }
+  });
+
+  test('the file is closed after a read, a refusal and a failure alike', () => {
+    const open = () => fs.readdirSync('/proc/self/fd').length;
+    const file = path.join(dir, 'small');
+    fs.writeFileSync(file, 'abc');
+    const before = open();
+
+    readFileWithLimit(file, LIMIT);
+    expect(() => readFileWithLimit('/dev/zero', LIMIT)).toThrow(TooLargeError);
+    expect(() => readFileWithLimit(dir, LIMIT)).toThrow(expect.objectContaining({ code: 'EISDIR' }));
+
+    expect(open()).toBe(before);
   });
 
   test('exactly the limit is read whole; one byte more is refused', () => {
