@@ -113,6 +113,32 @@ test('writes cdktf.json and prints the plan to expect and the exact next command
   expect(everything(result, p)).not.toContain(FIXTURE_SECRET);
 });
 
+test("the old state's client secrets are masked wherever its text is printed", async () => {
+  const state = originalState();
+  const client = attributesOf(state, 'aws_cognito_user_pool_client');
+  // A name that is the secret stands for any state text that would carry one to the output.
+  client.name = client.client_secret;
+  const result = await project(state).adopt(['--from-state', 'old/terraform.tfstate']);
+
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain('(keeps its Cognito name "***")');
+  expect(result.stdout).not.toContain(FIXTURE_SECRET);
+});
+
+test.each([
+  ['not JSON', '{"app": '],
+  ['a list', '[]'],
+  ['null', 'null'],
+])('a cdktf.json that is %s is refused, naming it, and left as it was', async (_what, text) => {
+  const p = project();
+  fs.writeFileSync(path.join(p.dir, 'cdktf.json'), text);
+  const result = await p.adopt(['--from-state', 'old/terraform.tfstate']);
+
+  expect(result.code).toBe(2);
+  expect(errorLine(result)).toBe('error: cdktf.json is not a JSON object: fix it first');
+  expect(fs.readFileSync(path.join(p.dir, 'cdktf.json'), 'utf8')).toBe(text);
+});
+
 test('needs exactly one of --from-state and --from-dir', async () => {
   const p = project();
   const neither = await p.adopt([]);
@@ -261,6 +287,8 @@ test('--finish --from-dir: the state terraform state pull prints is backed up an
   expect(result.stderr).toBe('Reading the old state: terraform state pull in old\n');
   const backup = /Backed up the old state to (.+)\.\n/.exec(result.stdout)?.[1] ?? '';
   expect(fs.readFileSync(path.resolve(p.dir, backup), 'utf8')).toBe(original);
+  // It holds the client secrets: only its owner may read it.
+  expect(fs.statSync(path.resolve(p.dir, backup)).mode & 0o777).toBe(0o600);
   const args = fs.readFileSync(path.join(p.dir, 'state-rm-args'), 'utf8').trim().split('\n');
   expect(args.slice(0, 2)).toEqual(['state', 'rm']);
   expect(args.slice(-4)).toEqual([
