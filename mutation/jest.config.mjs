@@ -15,5 +15,5 @@ export default {
   rootDir: path.resolve(here, '..'),
   // An absolute path: Stryker loads the environment itself, from its own folder.
   testEnvironment: path.join(here, 'bail-environment.cjs'),
-  setupFilesAfterEnv: [path.join(here, 'sequential-tests.cjs')],
+  setupFilesAfterEnv: [path.join(here, 'test-setup.cjs')],
 };
