@@ -224,8 +224,32 @@ test('--finish once the new state holds them all: backup, terraform state rm of 
     clients: [{ name: 'm2m-client', appClientName: 'm2m-client' }],
   });
   expect(p.cdktfJson().context.imports).toBeUndefined();
-  expect(result.stdout).toContain('Retire the old configuration');
+  expect(result.stdout).toBe(
+    [
+      'The state of m2m-auth-dev holds all 4, with the same IDs.',
+      `Backed up the old state to ${backup}.`,
+      'Removed from the old state: aws_cognito_user_pool.m2m_user_pool, aws_cognito_resource_server.m2m_resource_server, aws_cognito_user_pool_domain.m2m_domain, aws_cognito_user_pool_client.m2m_client.',
+      'Removed imports.dev from cdktf.json: the resources are managed here now.',
+      '',
+      'Retire the old configuration: it still declares them, and its next terraform apply would create them anew.',
+      'Check: npm run diff -- m2m-auth-dev shows no changes.',
+      '',
+    ].join('\n'),
+  );
   expect(everything(result, p)).not.toContain(FIXTURE_SECRET);
+});
+
+test('--finish where cdktf.json has no imports left: says so, and leaves the file as it was', async () => {
+  const { p } = takenOver();
+  const file = path.join(p.dir, 'cdktf.json');
+  const cdktfJson = p.cdktfJson();
+  delete cdktfJson.context.imports;
+  fs.writeFileSync(file, JSON.stringify(cdktfJson));
+  const result = await p.adopt(['--finish', '--from-state', 'old/terraform.tfstate']);
+
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain('\ncdktf.json had no imports.dev to remove.\n\nRetire');
+  expect(fs.readFileSync(file, 'utf8')).toBe(JSON.stringify(cdktfJson));
 });
 
 describe('--from-dir: the old state as terraform show -json prints it', () => {
