@@ -11,7 +11,7 @@ import {
   type OptionValues,
 } from '@commander-js/extra-typings';
 import { version } from '../package.json';
-import { type CommandOutput, createCommandContext, processOutput } from './commands/command-context';
+import { type CommandStreams, createCommandContext, processStreams } from './commands/command-context';
 import {
   AccessTokenRejectedError,
   AdoptionRefusedError,
@@ -327,7 +327,7 @@ const driftCommand = (parent: CommandUnknownOpts) =>
     .option('--lock', 'take the state lock while planning (the read-only CI role may not)', false);
 export type DriftOptions = OptionsOf<typeof driftCommand>;
 
-function buildProgram(redactor: SecretRedactor, output: CommandOutput, run: { exitCode: number }) {
+function buildProgram(redactor: SecretRedactor, output: CommandStreams, run: { exitCode: number }) {
   const program = new Command('m2m')
     .description('Operator tools for the Cognito machine-to-machine (OAuth 2.0 client credentials) setup.')
     .version(version)
@@ -436,11 +436,12 @@ Secrets Manager secret. AWS credentials and region come from the AWS SDK's usual
 
 /**
  * Runs the CLI on `argv` (as process.argv: node, script, arguments) and returns the exit code;
- * everything it prints goes to `output`. bin/m2m.js exits with the code; tests call it in-process.
+ * it reads `output.stdin` and prints to `output`. bin/m2m.js exits with the code; tests call it
+ * in-process.
  */
 export async function runM2m(
   argv: readonly string[],
-  output: CommandOutput = processOutput,
+  output: CommandStreams = processStreams,
 ): Promise<number> {
   const redactor = new SecretRedactor();
   const run = { exitCode: EXIT_CODES.ok as number };

@@ -10,6 +10,7 @@
  * then records (the provider copies DescribeUserPoolClient's ClientSecret), and the plan must leave
  * Secrets Manager alone: without the construct's lifecycle it would write the missing secret back.
  */
+import { Readable } from 'node:stream';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -77,6 +78,8 @@ describeWithEmulator('a secret rotation with Secrets Manager, and the deploys af
       stdout: (text: string) => (stdout += text),
       stderr: (text: string) => (stderr += text),
       stdoutIsTerminal: false,
+      // Rotation reads nothing from stdin.
+      stdin: Readable.from([]),
     };
     await command(createCommandContext(options, new Set(), redactor, output), deps);
     return { stdout, stderr };

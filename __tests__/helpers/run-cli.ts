@@ -1,13 +1,14 @@
 /**
  * Runs the m2m CLI with an environment built from scratch: in this process (runM2m, as bin/m2m.js
- * calls it, in the working folder given) where nothing needs a process of its own, so a test is fast
- * and mutation testing sees the code it runs; as a real process where the test gives stdin or Node
- * arguments, or asks for one.
+ * calls it, in the working folder given, with the stdin given) where nothing needs a process of its
+ * own, so a test is fast and mutation testing sees the code it runs; as a real process where the test
+ * gives Node arguments, or asks for one.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
 // Loaded with the test file, not in its first test: module-level code then counts for no one test,
 // which mutation testing's per-test coverage needs to be right.
 import { runM2m } from '../../operator/cli';
@@ -32,6 +33,8 @@ export interface RunCliOptions {
   readonly path?: string;
   /** What the CLI reads on stdin: text, or a file opened as its stdin (e.g. /dev/zero, never ending). */
   readonly stdin?: string | { readonly file: string };
+  /** stdin is a terminal (in-process only): a command that reads it must refuse to wait for typing. */
+  readonly stdinIsTerminal?: boolean;
   readonly cwd?: string;
   /** Node's arguments before the CLI's; default: bin/m2m.js, the installed entry point. */
   readonly command?: readonly string[];
@@ -40,8 +43,7 @@ export interface RunCliOptions {
 }
 
 export async function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
-  const needsProcess =
-    options.realProcess === true || options.stdin !== undefined || options.command !== undefined;
+  const needsProcess = options.realProcess === true || options.command !== undefined;
   return needsProcess ? runCliProcess(args, options) : runCliInProcess(args, options);
 }
 
@@ -74,6 +76,7 @@ async function runCliInProcess(args: readonly string[], options: RunCliOptions):
         stdout: (text: string) => void (stdout += text),
         stderr: (text: string) => void (stderr += text),
         stdoutIsTerminal: false,
+        stdin: Object.assign(stdinOf(options), { isTTY: options.stdinIsTerminal === true }),
       };
       const saved = process.env;
       const savedCwd = process.cwd();
@@ -91,6 +94,8 @@ async function runCliInProcess(args: readonly string[], options: RunCliOptions):
         return { code, stdout, stderr };
       } finally {
         clearTimeout(timer);
+        // A file given as stdin that the command did not read to its end is closed.
+        output.stdin.destroy();
         process.chdir(savedCwd);
         process.env = saved;
       }
@@ -98,6 +103,11 @@ async function runCliInProcess(args: readonly string[], options: RunCliOptions):
   );
   previousRun = turn.catch(() => undefined);
   return turn;
+}
+
+/** The stdin of an in-process run: the text or file given, or nothing. */
+function stdinOf({ stdin = '' }: RunCliOptions): Readable {
+  return typeof stdin === 'string' ? Readable.from([Buffer.from(stdin)]) : fs.createReadStream(stdin.file);
 }
 
 async function runCliProcess(args: readonly string[], options: RunCliOptions): Promise<CliResult> {

@@ -489,15 +489,45 @@ describe('--client-secret-stdin', () => {
       'client secret on stdin is larger than 1 MiB (1048576 bytes): pipe in the client secret alone',
     ],
   ] as const)('refuses %j with stdin %j before sending anything', async (args, stdin, message) => {
+    // A server of its own, which must receive nothing.
+    const fake = await FakeCognito.start({
+      key: createSigningKey(),
+      clients: { 'stdin-client': { secret: STDIN_SECRET, scopes: [READ] } },
+    });
+    try {
+      const result = await runCli(['token', '--client-secret-stdin', ...args], { env: env(fake), stdin });
+
+      expect(result.code).toBe(2);
+      expect(errorLine(result)).toBe(`error: ${message}`);
+      expect(fake.tokenRequests).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  test.concurrent('refuses a terminal as stdin, which would wait for typing', async () => {
     const fake = await fakeForStdin();
-    const result = await runCli(['token', '--client-secret-stdin', ...args], {
+    const result = await runCli(['token', '--client-secret-stdin'], {
       env: env(fake),
-      stdin,
-      command: WITHOUT_NETWORK,
+      stdinIsTerminal: true,
     });
 
     expect(result.code).toBe(2);
-    expect(errorLine(result)).toBe(`error: ${message}`);
+    expect(errorLine(result)).toBe(
+      'error: the client secret is to come from stdin, which is a terminal: pipe it in',
+    );
+  });
+
+  test.concurrent('reads the real stdin of the process', async () => {
+    const fake = await fakeForStdin();
+    const result = await runCli(['token', '--client-secret-stdin'], {
+      env: env(fake),
+      stdin: `${STDIN_SECRET}\n`,
+      realProcess: true,
+    });
+
+    expect(result.stderr).toBe('');
+    expect(claimsOf(result.stdout)).toMatchObject({ client_id: 'stdin-client' });
   });
 
   test.concurrent('--help says an argument is visible in the process list, and offers stdin', async () => {

@@ -266,6 +266,16 @@ describe('reads from files and stdin are bounded', () => {
     },
   );
 
+  test.concurrent('"-" with a terminal as stdin is refused, with how to pipe a token in', async () => {
+    const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a', '--jwks-file', setup().jwksFile];
+    const result = await runCli(['verify', '-', ...options], { stdinIsTerminal: true });
+
+    expect(result.code).toBe(2);
+    expect(errorLine(result)).toBe(
+      'error: the token is to come from stdin, which is a terminal: pipe it in, e.g. m2m token | m2m verify -',
+    );
+  });
+
   test.concurrent('a token on stdin from /dev/zero exits 2 naming the limit', async () => {
     const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a', '--jwks-file', setup().jwksFile];
     const result = await runCli(['verify', '-', ...options], { stdin: { file: '/dev/zero' } });

@@ -4,6 +4,7 @@
  * Secrets Manager mocked in memory (the e2e tests use the emulator's), the clock and sleep injected.
  * Every refusal has a test here; cli-rotate-secret.test.ts runs the real CLI.
  */
+import { Readable } from 'node:stream';
 import {
   CognitoIdentityProviderClient,
   CognitoIdentityProviderServiceException,
@@ -148,6 +149,8 @@ async function run<Options extends RotateStatusOptions>(
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
     stdoutIsTerminal,
+    // Rotation reads nothing from stdin.
+    stdin: Readable.from([]),
   });
   let error: Error | undefined;
   try {

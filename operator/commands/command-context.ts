@@ -1,4 +1,5 @@
-/** What every subcommand gets from the CLI: its options, where they came from, and the output. */
+/** What every subcommand gets from the CLI: its options, where they came from, stdin and the output. */
+import type { Readable } from 'node:stream';
 import { describeBytes, readStreamWithLimit, TooLargeError } from '../bounded-read';
 import { InputError } from '../errors';
 import { MAX_READ_BYTES } from '../limits';
@@ -23,22 +24,34 @@ export interface CommandContext<Options> {
   note(text: string): void;
   /** Whether stdout is a terminal, where a secret would stay on screen and in scrollback. */
   readonly stdoutIsTerminal: boolean;
+  /**
+   * All of stdin, at most MAX_READ_BYTES: `what` ("token", "client secret") names it in the error,
+   * and `example` shows how to pipe it in. stdin must not be a terminal, where the read would wait
+   * for typing with no prompt.
+   */
+  readStdin(what: string, example?: string): Promise<Buffer>;
 }
 
-/** Where a command writes: the process's stdout and stderr, or a test's. */
-export interface CommandOutput {
+/** What a command reads and writes: the process's stdin, stdout and stderr, or a test's. */
+export interface CommandStreams {
   stdout(text: string): void;
   stderr(text: string): void;
   readonly stdoutIsTerminal: boolean;
   /** The terminal's width, where help text is wrapped; none where stdout is not a terminal. */
   readonly columns?: number;
+  /** Read only by a command that takes its input from stdin. */
+  readonly stdin: Readable & { readonly isTTY?: boolean };
 }
 
-export const processOutput: CommandOutput = {
+export const processStreams: CommandStreams = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   stdoutIsTerminal: process.stdout.isTTY === true,
   columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+  // A getter: Node opens stdin when it is first asked for.
+  get stdin() {
+    return process.stdin;
+  },
 };
 
 /** A command's context: everything it prints sanitized, and masked but where it hands a secret over. */
@@ -46,7 +59,7 @@ export function createCommandContext<Options>(
   options: Options,
   fromEnvironment: ReadonlySet<keyof Options>,
   redactor: SecretRedactor,
-  output: CommandOutput = processOutput,
+  streams: CommandStreams = processStreams,
 ): CommandContext<Options> {
   const clean = (text: string) => sanitizeForTerminal(text, { multiline: true });
   return {
@@ -54,10 +67,11 @@ export function createCommandContext<Options>(
     fromEnvironment,
     redactor,
     // All data passes here: nothing a server or token put in it can drive the terminal.
-    print: (text) => output.stdout(redactor.redact(clean(text))),
-    printSecretData: (text) => output.stdout(clean(text)),
-    note: (text) => output.stderr(redactor.redact(clean(text))),
-    stdoutIsTerminal: output.stdoutIsTerminal,
+    print: (text) => streams.stdout(redactor.redact(clean(text))),
+    printSecretData: (text) => streams.stdout(clean(text)),
+    note: (text) => streams.stderr(redactor.redact(clean(text))),
+    stdoutIsTerminal: streams.stdoutIsTerminal,
+    readStdin: (what, example) => readAll(streams.stdin, what, example),
   };
 }
 
@@ -75,16 +89,15 @@ export function resolveOption<Options, Key extends keyof Options>(
   return stackValue ?? value;
 }
 
-/**
- * All of stdin, at most MAX_READ_BYTES: `what` ("token", "client secret") names it in the error.
- * stdin must not be a terminal, where the read would wait for typing with no prompt.
- */
-export async function readStdin(what: string): Promise<Buffer> {
-  if (process.stdin.isTTY) {
-    throw new InputError(`the ${what} is to come from stdin, which is a terminal: pipe it in`);
+/** All of `stdin` (see CommandContext.readStdin). */
+async function readAll(stdin: CommandStreams['stdin'], what: string, example?: string): Promise<Buffer> {
+  if (stdin.isTTY) {
+    throw new InputError(
+      `the ${what} is to come from stdin, which is a terminal: pipe it in${example === undefined ? '' : `, e.g. ${example}`}`,
+    );
   }
   try {
-    return await readStreamWithLimit(process.stdin, MAX_READ_BYTES);
+    return await readStreamWithLimit(stdin, MAX_READ_BYTES);
   } catch (error) {
     if (!(error instanceof TooLargeError)) throw error;
     throw new InputError(

@@ -5,7 +5,7 @@ import { ClientCredentialsTokenClient } from '../token-client';
 import { jsonForTerminal, oneLine } from '../untrusted-text';
 import { secondsToMs } from '../limits';
 import type { TokenOptions } from '../cli';
-import { type CommandContext, readStdin, resolveOption } from './command-context';
+import { type CommandContext, resolveOption } from './command-context';
 
 /** Where each input can come from, for the message when it is missing. */
 const INPUTS = [
@@ -30,7 +30,7 @@ export async function runTokenCommand(context: CommandContext<TokenOptions>): Pr
       '--client-secret and --client-secret-stdin both give the secret: use --client-secret-stdin alone',
     );
   }
-  const stdinSecret = options.clientSecretStdin ? await readSecretFromStdin() : undefined;
+  const stdinSecret = options.clientSecretStdin ? await readSecretFromStdin(context) : undefined;
   redactor.add(stdinSecret);
 
   let stackClient: StackClient | undefined;
@@ -98,8 +98,8 @@ export async function runTokenCommand(context: CommandContext<TokenOptions>): Pr
 }
 
 /** The client secret from stdin: one line, its line break dropped. */
-async function readSecretFromStdin(): Promise<string> {
-  const secret = (await readStdin('client secret')).toString('utf8').replace(/\r?\n$/, '');
+async function readSecretFromStdin(context: CommandContext<TokenOptions>): Promise<string> {
+  const secret = (await context.readStdin('client secret')).toString('utf8').replace(/\r?\n$/, '');
   if (secret === '') {
     throw new InputError('--client-secret-stdin read an empty client secret: pipe the secret in');
   }

@@ -6,7 +6,7 @@ import { MAX_READ_BYTES } from '../limits';
 import { jsonForTerminal } from '../untrusted-text';
 import { secondsToMs } from '../limits';
 import type { VerifyOptions } from '../cli';
-import { type CommandContext, readStdin, resolveOption } from './command-context';
+import { type CommandContext, resolveOption } from './command-context';
 
 /** Verifies the token against the pool and clients resolved from options, stack and environment. */
 export async function runVerifyCommand(
@@ -17,7 +17,7 @@ export async function runVerifyCommand(
   if (options.client !== undefined && options.stack === undefined) {
     throw new InputError("--client picks a client from a stack's outputs: add --stack <name>");
   }
-  const token = await readToken(tokenArgument);
+  const token = await readToken(tokenArgument, context);
 
   let stackPoolId: string | undefined;
   let stackClientIds: string[] | undefined;
@@ -55,15 +55,13 @@ export async function runVerifyCommand(
 }
 
 /** The token from the argument, from stdin for "-", or from M2M_TOKEN. */
-async function readToken(argument: string | undefined): Promise<string> {
+async function readToken(
+  argument: string | undefined,
+  context: CommandContext<VerifyOptions>,
+): Promise<string> {
   let token = argument ?? process.env.M2M_TOKEN;
   if (token === '-') {
-    if (process.stdin.isTTY) {
-      throw new InputError(
-        '"-" reads the token from stdin, which is a terminal: pipe it in, e.g. m2m token | m2m verify -',
-      );
-    }
-    token = (await readStdin('token')).toString('utf8');
+    token = (await context.readStdin('token', 'm2m token | m2m verify -')).toString('utf8');
   }
   token = token?.trim();
   if (!token) {
