@@ -77,6 +77,21 @@ test.concurrent('all checks pass: one ✓ line each, exit 0', async () => {
   expect(result.stdout).not.toContain(SECRET_ACCESS_KEY);
 });
 
+test.concurrent('one required check failing: named, counted in the singular, exit 1', async () => {
+  const { sts, project } = await setup();
+  const result = await runCli(['doctor', '--timeout', '60'], {
+    env: { ...credentials, AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_STS: sts.url },
+    // No terraform on this PATH.
+    path: project.dir,
+  });
+
+  expect(result.stdout.split('\n').filter((line) => line.startsWith('✗'))).toEqual([
+    '✗ Terraform not found on PATH: install it (https://developer.hashicorp.com/terraform/install)',
+  ]);
+  expect(result.stderr).toBe('error: 1 required check failed\n');
+  expect(result.code).toBe(1);
+});
+
 test.concurrent('offline, without terraform: says AWS is unreachable and exits 1', async () => {
   const { project } = await setup();
   const stsUrl = `http://127.0.0.1:${await closedPort()}`;

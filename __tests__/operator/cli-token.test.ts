@@ -219,14 +219,42 @@ test.concurrent.each([
   expect(errorLine(result)).toMatch(message);
 });
 
-test.concurrent('missing inputs exit 2, naming the options, the variables and --stack', async () => {
-  const result = checked(await runCli(['token'], { env: { M2M_CLIENT_SECRET: SECRET } }));
+test.concurrent.each([
+  [
+    { M2M_CLIENT_SECRET: SECRET },
+    'error: missing --token-endpoint, --client-id: pass them, set M2M_TOKEN_ENDPOINT, M2M_CLIENT_ID, or read all from a deployed stack with --stack <name>',
+  ],
+  [
+    { M2M_CLIENT_SECRET: SECRET, M2M_TOKEN_ENDPOINT: 'https://127.0.0.1:9/oauth2/token' },
+    'error: missing --client-id: pass it, set M2M_CLIENT_ID, or read all from a deployed stack with --stack <name>',
+  ],
+])('missing inputs exit 2, naming the options, the variables and --stack (%j)', async (env, message) => {
+  const result = checked(await runCli(['token'], { env }));
 
   expect(result.code).toBe(2);
-  expect(errorLine(result)).toBe(
-    'error: missing --token-endpoint, --client-id: pass them, set M2M_TOKEN_ENDPOINT, M2M_CLIENT_ID, or read all from a deployed stack with --stack <name>',
-  );
+  expect(errorLine(result)).toBe(message);
 });
+
+test.concurrent('--client without --stack exits 2: there is no stack to pick it from', async () => {
+  const { env } = await setup();
+  const result = checked(await runCli(['token', '--client', 'reporting'], { env: env() }));
+
+  expect(result.code).toBe(2);
+  expect(errorLine(result)).toBe("error: --client picks a client from a stack's outputs: add --stack <name>");
+});
+
+test.concurrent(
+  'invalid_scope without --stack: refused, with no list of allowed scopes to offer',
+  async () => {
+    const { env } = await setup();
+    const result = checked(await runCli(['token', '--scope', 'm2m-client/unknown'], { env: env() }));
+
+    expect(result.code).toBe(3);
+    expect(errorLine(result)).toBe(
+      'error: token endpoint refused scope "m2m-client/unknown" for client env-client (invalid_scope): ask only for scopes the app client is allowed, as <resource server>/<scope>',
+    );
+  },
+);
 
 test.concurrent('terraform missing from PATH exits 2 and says to install it', async () => {
   const { project } = await setup();

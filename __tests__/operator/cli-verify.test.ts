@@ -168,6 +168,16 @@ test.concurrent.each([
   expect(errorLine(result)).toMatch(message);
 });
 
+test.concurrent('--client without --stack exits 2: there is no stack to pick it from', async () => {
+  const { key, jwksFile } = setup();
+  const token = mintAccessToken(key, 'client-a', [READ]);
+  const options = ['--user-pool-id', POOL_ID, '--client', 'reporting', '--jwks-file', jwksFile];
+  const result = await runCli(['verify', token, ...options]);
+
+  expect(result.code).toBe(2);
+  expect(errorLine(result)).toBe("error: --client picks a client from a stack's outputs: add --stack <name>");
+});
+
 test.concurrent.each([',', ' , ', ',,'])(
   '--client-id %p names no client: exit 2, as if it were missing',
   async (ids) => {
