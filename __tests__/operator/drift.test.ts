@@ -270,6 +270,8 @@ esac
         runCli(
           ['drift', '--stack', 'm2m-auth-dev', '--project-dir', project.dir, '--summary-file', summary],
           {
+            // Elsewhere than the project: --project-dir must find it.
+            cwd: bin,
             path: `${bin}:/usr/bin:/bin`,
             env: {
               CALLS: calls,
