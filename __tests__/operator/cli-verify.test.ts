@@ -276,6 +276,46 @@ describe('reads from files and stdin are bounded', () => {
     },
   );
 
+  test.concurrent.each([
+    [
+      'missing',
+      (dir: string) => path.join(dir, 'missing.json'),
+      'cannot read JWKS file {} (ENOENT): check the path',
+    ],
+    ['a folder', (dir: string) => dir, 'cannot read JWKS file {} (EISDIR): check the path'],
+    [
+      'not JSON',
+      (dir: string) => {
+        fs.writeFileSync(path.join(dir, 'page.html'), '<html>');
+        return path.join(dir, 'page.html');
+      },
+      "JWKS file {} is not JSON: save the document at the pool's jwks_uri",
+    ],
+  ])('--jwks-file %s exits 2 naming the file', async (_what, file, message) => {
+    const { key, project } = setup();
+    const jwksFile = file(project.dir);
+    const token = mintAccessToken(key, 'client-a', [READ]);
+    const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a', '--jwks-file', jwksFile];
+    const result = await runCli(['verify', token, ...options]);
+
+    expect(result.code).toBe(2);
+    expect(errorLine(result)).toBe(`error: ${message.replace('{}', jwksFile)}`);
+  });
+
+  test.concurrent(
+    'no user pool, offline with --jwks-file: exits 2 naming where it can come from',
+    async () => {
+      const { key, jwksFile } = setup();
+      const token = mintAccessToken(key, 'client-a', [READ]);
+      const result = await runCli(['verify', token, '--client-id', 'client-a', '--jwks-file', jwksFile]);
+
+      expect(result.code).toBe(2);
+      expect(errorLine(result)).toBe(
+        'error: missing --user-pool-id: pass it, set M2M_USER_POOL_ID, or use --stack <name>',
+      );
+    },
+  );
+
   test.concurrent('"-" with a terminal as stdin is refused, with how to pipe a token in', async () => {
     const options = ['--user-pool-id', POOL_ID, '--client-id', 'client-a', '--jwks-file', setup().jwksFile];
     const result = await runCli(['verify', '-', ...options], { stdinIsTerminal: true });
