@@ -97,20 +97,59 @@ test('writes cdktf.json and prints the plan to expect and the exact next command
   const p = project();
   const result = await p.adopt(['--from-state', 'old/terraform.tfstate']);
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
-  expect(result.stdout).toContain(
-    'Expected on the first deploy of m2m-auth-dev: Plan: 4 to import, 0 to add, 1 to change, 0 to destroy.\n' +
-      "  The change: the user pool's tags (CostCenter, Owner removed; ManagedBy added).\n" +
-      '  Never changed: the user pool ID and issuer, the client IDs and secrets, the domain.\n',
-  );
-  expect(result.stdout).toContain('  npm run deploy -- m2m-auth-dev ');
-  expect(result.stdout).toContain(
-    '  npm run --silent m2m -- adopt --finish --from-state old/terraform.tfstate\n',
+  const poolId = attributesOf(originalState(), 'aws_cognito_user_pool').id as string;
+  expect(result.stdout).toBe(
+    [
+      `Adopting aws_cognito_user_pool.m2m_user_pool (user pool ${poolId}) as stack m2m-auth-dev, region us-east-1:`,
+      '  aws_cognito_user_pool.m2m_user_pool: user pool, prefix "machine-to-machine"',
+      '  aws_cognito_resource_server.m2m_resource_server: resource server "m2m-client", scopes read, write',
+      '  aws_cognito_user_pool_domain.m2m_domain: domain, prefix "m2m-rubicon"',
+      '  aws_cognito_user_pool_client.m2m_client: client "m2m-client" (keeps its Cognito name "m2m-client"), scopes read, write, tokens valid 60 minutes',
+      'Wrote cdktf.json: environments, awsRegion, userPoolNamePrefix, domainPrefix, projectTag, resourceServer, clients, storeCredentialsInSecretsManager, imports.dev.',
+      '',
+      'Expected on the first deploy of m2m-auth-dev: Plan: 4 to import, 0 to add, 1 to change, 0 to destroy.',
+      "  The change: the user pool's tags (CostCenter, Owner removed; ManagedBy added).",
+      '  Never changed: the user pool ID and issuer, the client IDs and secrets, the domain.',
+      '',
+      'Next:',
+      '  npm run diff -- m2m-auth-dev      the plan must say the above; nothing to add or destroy',
+      '  npm run deploy -- m2m-auth-dev    imports them (or npm run synth, then terraform apply in its folder in cdktf.out)',
+      '  npm run --silent m2m -- adopt --finish --from-state old/terraform.tfstate',
+      '      then drops them from the old state (with a backup), so the old configuration cannot destroy them',
+      '',
+    ].join('\n'),
   );
   expect(p.cdktfJson().context).toMatchObject({
     clients: [{ name: 'm2m-client', appClientName: 'm2m-client' }],
     imports: { dev: { userPoolId: attributesOf(originalState(), 'aws_cognito_user_pool').id } },
   });
   expect(everything(result, p)).not.toContain(FIXTURE_SECRET);
+});
+
+test('names what it leaves in the old state, a changed tag, and the --project-dir to pass again', async () => {
+  const state = originalState();
+  state.resources.push({
+    mode: 'managed',
+    type: 'aws_s3_bucket',
+    name: 'logs',
+    instances: [{ attributes: { id: 'logs' } }],
+  });
+  const pool = attributesOf(state, 'aws_cognito_user_pool');
+  pool.tags = pool.tags_all = { Environment: 'staging', Project: 'm2m-auth', ManagedBy: 'cdktf' };
+  const p = project(state);
+  const result = await runCli(
+    ['adopt', '--from-state', path.join(p.dir, 'old/terraform.tfstate'), '--project-dir', p.dir],
+    { cwd: path.dirname(p.dir), path: `${p.fake.binDir}:/usr/bin:/bin` },
+  );
+
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain(
+    '\nLeft in the old state, as this project does not manage them: aws_s3_bucket.logs\nWrote ',
+  );
+  expect(result.stdout).toContain("\n  The change: the user pool's tags (Environment changed).\n");
+  expect(result.stdout).toContain(
+    `adopt --finish --from-state ${path.join(p.dir, 'old/terraform.tfstate')} --project-dir ${p.dir}\n`,
+  );
 });
 
 test("the old state's client secrets are masked wherever its text is printed", async () => {
