@@ -92,6 +92,120 @@ test.concurrent('one required check failing: named, counted in the singular, exi
   expect(result.code).toBe(1);
 });
 
+/** `m2m doctor` in this process with credentials in the environment, and the fake terraform first on PATH. */
+async function doctor(env: Record<string, string>, timeout = '60') {
+  const { project } = await setup();
+  const result = await runCli(['doctor', '--timeout', timeout], {
+    env: { ...credentials, TF_CLI_CONFIG_FILE: project.cliConfig, ...env },
+    path: `${project.binDir}:/usr/bin:/bin`,
+  });
+  return { ...result, lines: result.stdout.trimEnd().split('\n') };
+}
+
+test.concurrent.each([
+  ['1.11.4', '✓ Terraform 1.11.4'],
+  ['1.10.0', '✓ Terraform 1.10.0'],
+  ['2.0.0', '✓ Terraform 2.0.0'],
+  ['1.9.8', '! Terraform 1.9.8: remote state (S3 native locking) needs 1.10 or newer; local state works'],
+  ['0.15.5', '! Terraform 0.15.5: remote state (S3 native locking) needs 1.10 or newer; local state works'],
+])('Terraform %s: %s', async (version, line) => {
+  const { sts } = await setup();
+  const result = await doctor({
+    FAKE_TERRAFORM_VERSION: version,
+    AWS_REGION: 'eu-west-1',
+    AWS_ENDPOINT_URL_STS: sts.url,
+  });
+
+  expect(result.lines[1]).toBe(line);
+  // Old Terraform is worth knowing, not a failure.
+  expect(result.code).toBe(0);
+});
+
+test.concurrent('a Terraform that fails to report its version: its error, and what to check', async () => {
+  const { sts } = await setup();
+  const result = await doctor({
+    FAKE_TERRAFORM_BROKEN: '1',
+    AWS_REGION: 'eu-west-1',
+    AWS_ENDPOINT_URL_STS: sts.url,
+  });
+
+  expect(result.lines[1]).toMatch(/^✗ .*cannot execute binary file.*: check the Terraform installation$/);
+  expect(result.code).toBe(1);
+});
+
+test.concurrent(
+  'the region from AWS_DEFAULT_REGION, which the SDK ignores, is named as its source',
+  async () => {
+    const { sts } = await setup();
+    const result = await doctor({ AWS_DEFAULT_REGION: 'eu-west-2', AWS_ENDPOINT_URL_STS: sts.url });
+
+    expect(result.lines[3]).toBe('✓ AWS region eu-west-2 (AWS_DEFAULT_REGION)');
+    expect(result.code).toBe(0);
+  },
+);
+
+test.concurrent.each([
+  [
+    403,
+    'InvalidClientTokenId',
+    '✗ AWS rejected the credentials (InvalidClientTokenId: The security token included in the request is invalid.): refresh them (aws sso login) or replace the keys',
+  ],
+  [
+    400,
+    'ExpiredToken',
+    '✗ AWS rejected the credentials (ExpiredToken: The security token included in the request is invalid.): refresh them (aws sso login) or replace the keys',
+  ],
+  [
+    500,
+    'InternalFailure',
+    '✗ STS GetCallerIdentity failed (HTTP 500, InternalFailure: The security token included in the request is invalid.): retry later',
+  ],
+])('STS refusing with HTTP %i %s: %s', async (status, code, line) => {
+  const sts = await startFakeSts({
+    error: { status, code, message: 'The security token included in the request is invalid.' },
+  });
+  try {
+    const result = await doctor({
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL_STS: sts.url,
+      AWS_MAX_ATTEMPTS: '1',
+    });
+
+    expect(result.lines[5]).toBe(line);
+    expect(result.stderr).toBe('error: 1 required check failed\n');
+    expect(result.code).toBe(1);
+  } finally {
+    await sts.close();
+  }
+});
+
+test.concurrent('nothing listening at the STS endpoint: unreachable, naming it', async () => {
+  const stsUrl = `http://127.0.0.1:${await closedPort()}`;
+  const result = await doctor({ AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_STS: stsUrl });
+
+  // In this process the error's code may be lost (see the test below): only the wording is checked.
+  expect(result.lines[5]).toMatch(
+    new RegExp(
+      `^✗ AWS unreachable: cannot connect to STS \\(${stsUrl}, [^)]+\\): check your network or proxy$`,
+    ),
+  );
+  expect(result.code).toBe(1);
+});
+
+test.concurrent('an STS that never answers: unreachable, after the time limit', async () => {
+  const sts = await startFakeSts({ silent: true });
+  try {
+    const result = await doctor({ AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_STS: sts.url }, '0.5');
+
+    expect(result.lines[5]).toBe(
+      `✗ AWS unreachable: no reply from STS (${sts.url}) within 0.5 s: check your network or proxy`,
+    );
+    expect(result.code).toBe(1);
+  } finally {
+    await sts.close();
+  }
+});
+
 test.concurrent('offline, without terraform: says AWS is unreachable and exits 1', async () => {
   const { project } = await setup();
   const stsUrl = `http://127.0.0.1:${await closedPort()}`;

@@ -26,6 +26,10 @@ export interface FakeStsOptions {
    * @default false
    */
   readonly endless?: boolean;
+  /** Refuse every request with this HTTP status and AWS error (Query protocol XML). */
+  readonly error?: { readonly status: number; readonly code: string; readonly message: string };
+  /** Take each request and never answer. */
+  readonly silent?: boolean;
 }
 
 const XML_START = '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">';
@@ -34,7 +38,12 @@ const XML_START = '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/d
  * Answers GetCallerIdentity, so the AWS provider or SDK can start with dummy credentials and no
  * network: point AWS_ENDPOINT_URL_STS at `url`.
  */
-export async function startFakeSts({ caller = FAKE_CALLER, endless = false }: FakeStsOptions = {}) {
+export async function startFakeSts({
+  caller = FAKE_CALLER,
+  endless = false,
+  error,
+  silent = false,
+}: FakeStsOptions = {}) {
   const requests: StsRequest[] = [];
   const forever = endlessReply({ headers: { 'content-type': 'text/xml' }, start: XML_START, fill: ' ' });
   const server = await startLocalServer((request, response) => {
@@ -44,6 +53,15 @@ export async function startFakeSts({ caller = FAKE_CALLER, endless = false }: Fa
       const action = new URLSearchParams(body).get('Action') ?? '';
       requests.push({ action, body, authorization: request.headers.authorization });
       if (endless) return forever.reply(response);
+      if (silent) return;
+      if (error) {
+        response.writeHead(error.status, { 'content-type': 'text/xml' });
+        return response.end(
+          '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>' +
+            `<Code>${error.code}</Code><Message>${error.message}</Message></Error>` +
+            '<RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ErrorResponse>',
+        );
+      }
       response.writeHead(200, { 'content-type': 'text/xml' });
       response.end(
         `${XML_START}<GetCallerIdentityResult>` +

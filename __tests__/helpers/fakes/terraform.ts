@@ -2,7 +2,8 @@
  * A project folder as cdktf leaves it (cdktf.json, and in its output folder manifest.json and the
  * stack folders), and a fake `terraform` that answers from files there, as the real one reads a
  * stack's state:
- *   version -json, init -backend=false   as Terraform 1.11.4 with the AWS provider from a mirror
+ *   version -json, init -backend=false   as Terraform 1.11.4 (or $FAKE_TERRAFORM_VERSION; with
+ *                  $FAKE_TERRAFORM_BROKEN set, fails) with the AWS provider from a mirror
  *   output -json -no-color   the stack folder's terraform-output.json; without one, fails as before terraform init
  *   show -json -no-color   prints the file $FAKE_NEW_STATE names; with $FAKE_HANG set, never answers
  *   state pull     prints the file $FAKE_OLD_STATE names
@@ -21,7 +22,9 @@ import { ISSUER, POOL_ID, READ, WRITE } from './cognito';
 
 const FAKE_TERRAFORM = `#!/bin/sh
 case "$1 $2" in
-  "version -json") echo '{"terraform_version":"1.11.4","platform":"linux_amd64"}' ;;
+  "version -json")
+    if [ -n "$FAKE_TERRAFORM_BROKEN" ]; then echo 'terraform: cannot execute binary file' >&2; exit 126; fi
+    echo '{"terraform_version":"'"\${FAKE_TERRAFORM_VERSION:-1.11.4}"'","platform":"linux_amd64"}' ;;
   "init -backend=false") echo '- Installed hashicorp/aws v5.100.0 (unauthenticated)' ;;
   "output -json")
     if [ "$*" != "output -json -no-color" ]; then echo "fake terraform: unexpected arguments: $*" >&2; exit 1; fi
