@@ -654,6 +654,11 @@ describe('status', () => {
       'A rotation is in progress: once every caller uses the newest secret, m2m rotate-secret finish --stack m2m-auth-dev --client reporting --grace <time since start>\n',
     );
     expect(result.stdout).not.toContain(document().client_secret);
+    const json = JSON.parse((await status({ json: true })).stdout);
+    expect(json.secrets.map((secret: { in_secrets_manager: boolean }) => secret.in_secrets_manager)).toEqual([
+      false,
+      true,
+    ]);
   });
 
   test('--json, and a document Terraform wrote: no secret ID recorded', async () => {
@@ -666,6 +671,30 @@ describe('status', () => {
       secrets: [{ id: secretIds()[0], created: '2026-01-01T00:00:00.000Z', in_secrets_manager: false }],
       secrets_manager: { secret_arn: ARN, client_secret_id: null },
     });
+  });
+
+  test('in text: a document Terraform wrote, and one secret, so no rotation in progress', async () => {
+    const result = await status();
+
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `: 1 secret\\n .*\\nSecrets Manager: ${ARN} records no client_secret_id, as Terraform writes it: the client's first secret, unless a deploy wrote an old one back\\n$`,
+      ),
+    );
+    expect(result.stderr).toBe('');
+  });
+
+  test('Secrets Manager holding a secret the client no longer has says so; --json marks none as held', async () => {
+    stored.get(ARN)!.push(JSON.stringify({ ...document(), client_secret_id: 'client-b--gone' }));
+
+    expect((await status()).stdout).toMatch(
+      new RegExp(`\\nSecrets Manager: ${ARN} holds client-b--gone, which the client no longer has\\n$`),
+    );
+    const json = JSON.parse((await status({ json: true })).stdout);
+    expect(json.secrets.map((secret: { in_secrets_manager: boolean }) => secret.in_secrets_manager)).toEqual([
+      false,
+    ]);
+    expect(json.secrets_manager).toEqual({ secret_arn: ARN, client_secret_id: 'client-b--gone' });
   });
 
   test('a client without a Secrets Manager secret', async () => {

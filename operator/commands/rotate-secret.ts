@@ -41,6 +41,8 @@ export const defaultDependencies: RotationDependencies = {
 
 /** The SDK's notice about future Node.js versions would mix with the command's own lines. */
 function quietSdk(): void {
+  // Stryker disable next-line all: not seen in-process. The SDK warns once a process, on Node's
+  // warning stream, which only a run of the CLI as a real process shows (on its stderr).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
 
