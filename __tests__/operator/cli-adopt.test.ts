@@ -152,6 +152,42 @@ test('names what it leaves in the old state, a changed tag, and the --project-di
   );
 });
 
+test('a state path with a space and a quote is quoted for the shell in the next command', async () => {
+  const p = project();
+  const odd = path.join(p.dir, "old state's");
+  fs.mkdirSync(odd);
+  fs.copyFileSync(p.oldState, path.join(odd, 'terraform.tfstate'));
+  const result = await p.adopt(['--from-state', "old state's/terraform.tfstate"]);
+
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain(
+    "\n  npm run --silent m2m -- adopt --finish --from-state 'old state'\\''s/terraform.tfstate'\n",
+  );
+});
+
+test('a cdktf.json larger than 1 MiB is refused before it is read', async () => {
+  const p = project();
+  fs.truncateSync(path.join(p.dir, 'cdktf.json'), 1024 * 1024 + 1);
+  const result = await p.adopt(['--from-state', 'old/terraform.tfstate']);
+
+  expect(result.code).toBe(2);
+  expect(errorLine(result)).toBe(
+    "error: cannot read cdktf.json (too large): run adopt in this project's root, or pass --project-dir",
+  );
+});
+
+test("--finish where the stack's state cannot be read: refused, naming the cause, nothing removed", async () => {
+  const { p } = takenOver();
+  fs.rmSync(path.join(p.dir, 'new.tfstate'));
+  const result = await p.adopt(['--finish', '--from-state', 'old/terraform.tfstate']);
+
+  expect(result.code).toBe(3);
+  expect(errorLine(result)).toMatch(
+    /^error: cannot read the state of m2m-auth-dev \(terraform show failed in \S+ \(.*\)\): deploy first \(npm run deploy -- m2m-auth-dev\), then run adopt --finish again$/,
+  );
+  expect(fs.existsSync(path.join(p.dir, 'state-rm-args'))).toBe(false);
+});
+
 test("the old state's client secrets are masked wherever its text is printed", async () => {
   const state = originalState();
   const client = attributesOf(state, 'aws_cognito_user_pool_client');
