@@ -71,6 +71,13 @@ describe('a state file gives each instance its full address', () => {
   test('a state without resources holds nothing', () => {
     expect(addresses(JSON.stringify({ version: 4 }))).toEqual([]);
   });
+
+  test('a resource without instances (its key left out) has no instance to read', () => {
+    const { instances: _none, ...withoutInstances } = resource({});
+    expect(addresses(stateFile(withoutInstances, resource({ name: 'other' })))).toEqual([
+      'aws_cognito_user_pool.other',
+    ]);
+  });
 });
 
 describe('terraform show -json gives the resources of every module', () => {

@@ -159,6 +159,13 @@ describe('OAuth errors from the token endpoint', () => {
     );
   });
 
+  test('invalid_scope names every scope asked for, as sent', async () => {
+    await endpointAnswering(json(400, { error: 'invalid_scope' }), async (tokenEndpoint) => {
+      const error = await failure(client({ tokenEndpoint, scopes: [READ, WRITE] }).getToken());
+      expect(error.message).toMatch(new RegExp(`refused scope "${READ} ${WRITE}" .*\\(invalid_scope\\)`));
+    });
+  });
+
   test('invalid_scope without scopes asked for names the default scopes', async () => {
     await endpointAnswering(json(400, { error: 'invalid_scope' }), async (tokenEndpoint) => {
       const error = await failure(client({ tokenEndpoint }).getToken());
