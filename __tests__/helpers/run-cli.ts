@@ -31,8 +31,11 @@ export interface RunCliOptions {
   readonly env?: Record<string, string>;
   /** PATH for the CLI (node itself is started by absolute path). */
   readonly path?: string;
-  /** What the CLI reads on stdin: text, or a file opened as its stdin (e.g. /dev/zero, never ending). */
-  readonly stdin?: string | { readonly file: string };
+  /**
+   * What the CLI reads on stdin: text, a file opened as its stdin (e.g. /dev/zero, never ending), or
+   * (in-process only) a stream, e.g. one that fails.
+   */
+  readonly stdin?: string | { readonly file: string } | Readable;
   /** stdin is a terminal (in-process only): a command that reads it must refuse to wait for typing. */
   readonly stdinIsTerminal?: boolean;
   readonly cwd?: string;
@@ -107,6 +110,7 @@ async function runCliInProcess(args: readonly string[], options: RunCliOptions):
 
 /** The stdin of an in-process run: the text or file given, or nothing. */
 function stdinOf({ stdin = '' }: RunCliOptions): Readable {
+  if (stdin instanceof Readable) return stdin;
   return typeof stdin === 'string' ? Readable.from([Buffer.from(stdin)]) : fs.createReadStream(stdin.file);
 }
 
@@ -115,6 +119,7 @@ async function runCliProcess(args: readonly string[], options: RunCliOptions): P
 }
 
 async function spawnCli(home: string, args: readonly string[], options: RunCliOptions): Promise<CliResult> {
+  if (options.stdin instanceof Readable) throw new Error('runCli: a stdin stream works in-process only');
   const stdinFile = typeof options.stdin === 'object' ? fs.openSync(options.stdin.file, 'r') : undefined;
   try {
     const command = options.command ?? [path.join(PROJECT_ROOT, 'bin', 'm2m.js')];

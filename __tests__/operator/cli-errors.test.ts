@@ -3,34 +3,23 @@
  * with --debug the stack, sanitized and with secrets masked. And how bin/m2m.js exits.
  */
 import { Readable } from 'node:stream';
-import { exitWhenFlushed, runM2m } from '../../operator/cli';
+import { exitWhenFlushed } from '../../operator/cli';
+import { runCli } from '../helpers/run-cli';
 
 const SECRET = 'env-secret-that-must-not-show-0123';
 
-/** Runs `m2m token --client-secret-stdin` on the given stdin; the secret is also in M2M_CLIENT_SECRET. */
-async function run(args: readonly string[], stdin: Readable, env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const saved = process.env;
-  // Nothing is sent: each run fails while it reads stdin.
-  process.env = {
-    M2M_CLIENT_SECRET: SECRET,
-    M2M_CLIENT_ID: 'c',
-    M2M_TOKEN_ENDPOINT: 'https://127.0.0.1:9/t',
-    ...env,
-  };
-  try {
-    const code = await runM2m(['node', 'm2m', ...args, 'token', '--client-secret-stdin'], {
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      stdoutIsTerminal: false,
-      stdin,
-    });
-    return { code, stdout, stderr };
-  } finally {
-    process.env = saved;
-  }
-}
+/** `m2m token --client-secret-stdin` on the given stdin; the secret is also in M2M_CLIENT_SECRET. */
+const run = (args: readonly string[], stdin: Readable, env: Record<string, string> = {}) =>
+  runCli([...args, 'token', '--client-secret-stdin'], {
+    // Nothing is sent: each run fails while it reads stdin.
+    env: {
+      M2M_CLIENT_SECRET: SECRET,
+      M2M_CLIENT_ID: 'c',
+      M2M_TOKEN_ENDPOINT: 'https://127.0.0.1:9/t',
+      ...env,
+    },
+    stdin,
+  });
 
 /** A stdin whose read fails, as a broken pipe or device would. */
 const failing = (error: Error) =>
