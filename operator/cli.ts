@@ -327,7 +327,7 @@ const driftCommand = (parent: CommandUnknownOpts) =>
     .option('--lock', 'take the state lock while planning (the read-only CI role may not)', false);
 export type DriftOptions = OptionsOf<typeof driftCommand>;
 
-function buildProgram(redactor: SecretRedactor, output: CommandStreams, run: { exitCode: number }) {
+function buildProgram(redactor: SecretRedactor, streams: CommandStreams, run: { exitCode: number }) {
   // Stryker disable next-line StringLiteral: equivalent, commander names an unnamed program after its
   // script, and bin/m2m.js (like the tests' argv) gives m2m.
   const program = new Command('m2m')
@@ -338,11 +338,11 @@ function buildProgram(redactor: SecretRedactor, output: CommandStreams, run: { e
     .exitOverride()
     // Set before the subcommands are added, which inherit it; an argument may hold anything.
     .configureOutput({
-      writeOut: (text) => output.stdout(sanitizeForTerminal(text, { multiline: true })),
-      writeErr: (text) => output.stderr(sanitizeForTerminal(text, { multiline: true })),
+      writeOut: (text) => streams.stdout(sanitizeForTerminal(text, { multiline: true })),
+      writeErr: (text) => streams.stderr(sanitizeForTerminal(text, { multiline: true })),
       // Help wraps at the terminal's width, and at 80 columns where the output is not a terminal.
-      getOutHelpWidth: () => output.columns ?? 80,
-      getErrHelpWidth: () => output.columns ?? 80,
+      getOutHelpWidth: () => streams.columns ?? 80,
+      getErrHelpWidth: () => streams.columns ?? 80,
     })
     .addHelpText(
       'after',
@@ -366,7 +366,7 @@ Examples:
   const context = <Options extends OptionValues>(options: Options, command: CommandUnknownOpts) => {
     const fromEnvironment = new Set<keyof Options>();
     for (const key in options) if (command.getOptionValueSource(key) === 'env') fromEnvironment.add(key);
-    return createCommandContext(options, fromEnvironment, redactor, output);
+    return createCommandContext(options, fromEnvironment, redactor, streams);
   };
 
   tokenCommand(program).action(async (options, command) => {
@@ -412,7 +412,7 @@ Secrets Manager secret. AWS credentials and region come from the AWS SDK's usual
     const { runDoctorCommand } = await import('./commands/doctor');
     const failed = await runDoctorCommand(context(options, command));
     if (failed > 0) {
-      output.stderr(`error: ${failed} required check${failed > 1 ? 's' : ''} failed\n`);
+      streams.stderr(`error: ${failed} required check${failed > 1 ? 's' : ''} failed\n`);
       run.exitCode = EXIT_CODES.failure;
     }
   });
@@ -438,16 +438,16 @@ Secrets Manager secret. AWS credentials and region come from the AWS SDK's usual
 
 /**
  * Runs the CLI on `argv` (as process.argv: node, script, arguments) and returns the exit code;
- * it reads `output.stdin` and prints to `output`. bin/m2m.js exits with the code; tests call it
+ * it reads `streams.stdin` and prints to `streams`. bin/m2m.js exits with the code; tests call it
  * in-process.
  */
 export async function runM2m(
   argv: readonly string[],
-  output: CommandStreams = processStreams,
+  streams: CommandStreams = processStreams,
 ): Promise<number> {
   const redactor = new SecretRedactor();
   const run = { exitCode: EXIT_CODES.ok as number };
-  const program = buildProgram(redactor, output, run);
+  const program = buildProgram(redactor, streams, run);
   try {
     await program.parseAsync(argv);
     return run.exitCode;
@@ -458,9 +458,9 @@ export async function runM2m(
     const message = error instanceof Error ? error.message : String(error);
     const hint = exitCodeFor(error) === EXIT_CODES.failure ? ' (run with --debug for details)' : '';
     const line = oneLine(message, MAX_ERROR_LENGTH, (text) => redactor.redact(text));
-    output.stderr(`error: ${line}${hint}\n`);
+    streams.stderr(`error: ${line}${hint}\n`);
     if (program.opts().debug && error instanceof Error && error.stack) {
-      output.stderr(`${redactor.redact(sanitizeForTerminal(error.stack, { multiline: true }))}\n`);
+      streams.stderr(`${redactor.redact(sanitizeForTerminal(error.stack, { multiline: true }))}\n`);
     }
     return exitCodeFor(error);
   }
