@@ -2,6 +2,9 @@
  * `m2m doctor` as a real process: a fake STS (through AWS_ENDPOINT_URL_STS, which the SDK honours),
  * dummy credentials, a fake or no terraform. Offline it must finish, bounded by its time limits.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { FAKE_CALLER, startFakeSts } from '../helpers/fakes/sts';
 import { createFakeProject, type FakeProject } from '../helpers/fakes/terraform';
 import { ALL_HOSTILE, TERMINAL_ACTIVE } from '../helpers/hostile-text';
@@ -45,36 +48,42 @@ afterAll(async () => {
 const credentials = { AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY };
 
 test.concurrent('all checks pass: one ✓ line each, exit 0', async () => {
-  const { sts, project } = await setup();
-  // A time limit no busy machine reaches: this run is about the output, not about time-outs.
-  const result = await runCli(['doctor', '--timeout', '60'], {
-    env: {
-      ...credentials,
-      AWS_REGION: 'eu-west-1',
-      AWS_ENDPOINT_URL_STS: sts.url,
-      // A Terraform CLI configuration of the user's: the doctor installs the provider as it says.
-      TF_CLI_CONFIG_FILE: project.cliConfig,
-    },
-    path: `${project.binDir}:/usr/bin:/bin`,
-  });
+  const { project } = await setup();
+  // An STS of its own: the request it checks is the only one.
+  const sts = await startFakeSts();
+  try {
+    // A time limit no busy machine reaches: this run is about the output, not about time-outs.
+    const result = await runCli(['doctor', '--timeout', '60'], {
+      env: {
+        ...credentials,
+        AWS_REGION: 'eu-west-1',
+        AWS_ENDPOINT_URL_STS: sts.url,
+        // A Terraform CLI configuration of the user's: the doctor installs the provider as it says.
+        TF_CLI_CONFIG_FILE: project.cliConfig,
+      },
+      path: `${project.binDir}:/usr/bin:/bin`,
+    });
 
-  expect(result.stdout.split('\n')).toEqual([
-    `✓ Node.js ${process.versions.node}`,
-    '✓ Terraform 1.11.4',
-    '✓ AWS provider hashicorp/aws 5.100.0 installs from a provider mirror, checked against the lock file',
-    '✓ AWS region eu-west-1 (AWS_REGION)',
-    '✓ AWS credentials found (environment variables)',
-    `✓ AWS credentials valid: account ${FAKE_CALLER.account} (${FAKE_CALLER.arn})`,
-    '',
-  ]);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  // A real, signed GetCallerIdentity call with the credentials found, which are never printed.
-  expect(sts.requests[0].action).toBe('GetCallerIdentity');
-  expect(sts.requests[0].authorization).toMatch(
-    new RegExp(`Credential=${ACCESS_KEY_ID}/\\d{8}/eu-west-1/sts/`),
-  );
-  expect(result.stdout).not.toContain(SECRET_ACCESS_KEY);
+    expect(result.stdout.split('\n')).toEqual([
+      `✓ Node.js ${process.versions.node}`,
+      '✓ Terraform 1.11.4',
+      '✓ AWS provider hashicorp/aws 5.100.0 installs from a provider mirror, checked against the lock file',
+      '✓ AWS region eu-west-1 (AWS_REGION)',
+      '✓ AWS credentials found (environment variables)',
+      `✓ AWS credentials valid: account ${FAKE_CALLER.account} (${FAKE_CALLER.arn})`,
+      '',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    // A real, signed GetCallerIdentity call with the credentials found, which are never printed.
+    expect(sts.requests[0].action).toBe('GetCallerIdentity');
+    expect(sts.requests[0].authorization).toMatch(
+      new RegExp(`Credential=${ACCESS_KEY_ID}/\\d{8}/eu-west-1/sts/`),
+    );
+    expect(result.stdout).not.toContain(SECRET_ACCESS_KEY);
+  } finally {
+    await sts.close();
+  }
 });
 
 test.concurrent('one required check failing: named, counted in the singular, exit 1', async () => {
@@ -143,6 +152,67 @@ test.concurrent(
     expect(result.code).toBe(0);
   },
 );
+
+test.concurrent('no region anywhere: worth knowing, not failing; STS is asked in us-east-1', async () => {
+  const sts = await startFakeSts();
+  try {
+    const result = await doctor({ AWS_ENDPOINT_URL_STS: sts.url });
+
+    expect(result.lines.slice(3)).toEqual([
+      '! AWS region not set: export AWS_REGION=<region> or set region in your AWS profile (the stack itself deploys to the region in cdktf.json; this check uses us-east-1)',
+      '✓ AWS credentials found (environment variables)',
+      `✓ AWS credentials valid: account ${FAKE_CALLER.account} (${FAKE_CALLER.arn})`,
+    ]);
+    expect(result.code).toBe(0);
+    expect(sts.requests).toHaveLength(1);
+    expect(sts.requests[0].authorization).toMatch(/Credential=\w+\/\d{8}\/us-east-1\/sts\//);
+  } finally {
+    await sts.close();
+  }
+});
+
+test.concurrent.each([
+  [
+    'AWS_PROFILE=ci',
+    'ci',
+    '[profile ci]\nregion = ap-south-1\n',
+    '✓ AWS region ap-south-1 (profile ci)',
+    'profile ci',
+  ],
+  [
+    'no AWS_PROFILE',
+    undefined,
+    '[default]\nregion = eu-north-1\n',
+    '✓ AWS region eu-north-1 (profile default)',
+    'environment variables',
+  ],
+])("%s: the profile's region is named as its source", async (_, profile, config, region, source) => {
+  const { sts } = await setup();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-doctor-profile-'));
+  try {
+    const configFile = path.join(dir, 'config');
+    fs.writeFileSync(configFile, config);
+    const credentialsFile = path.join(dir, 'credentials');
+    fs.writeFileSync(
+      credentialsFile,
+      `[ci]\naws_access_key_id = ${ACCESS_KEY_ID}\naws_secret_access_key = ${SECRET_ACCESS_KEY}\n`,
+    );
+    const result = await doctor({
+      AWS_CONFIG_FILE: configFile,
+      AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
+      AWS_ENDPOINT_URL_STS: sts.url,
+      ...(profile === undefined ? {} : { AWS_PROFILE: profile }),
+    });
+
+    expect(result.lines[3]).toBe(region);
+    // With AWS_PROFILE set, the SDK skips the keys in the environment (doctor() sets them) for the profile's.
+    expect(result.lines[4]).toBe(`✓ AWS credentials found (${source})`);
+    expect(result.lines[5]).toMatch(/^✓ AWS credentials valid: /);
+    expect(result.code).toBe(0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test.concurrent.each([
   [

@@ -16,7 +16,7 @@ import type { CommandContext } from './command-context';
 /** ✓ passed, ✗ a required check failed, ! worth knowing but not blocking. */
 type Mark = '✓' | '✗' | '!';
 
-interface CheckResult {
+export interface CheckResult {
   readonly mark: Mark;
   readonly text: string;
 }
@@ -47,7 +47,8 @@ export async function runDoctorCommand(context: CommandContext<DoctorOptions>): 
   return results.filter((r) => r.mark === '✗').length;
 }
 
-function checkNode(version: string): CheckResult {
+/** Node.js `version` against the minimum (exported, like the diagnoses below, for its tests). */
+export function checkNode(version: string): CheckResult {
   const wanted = MINIMUM_NODE.join('.');
   return atLeast(version, MINIMUM_NODE)
     ? { mark: '✓', text: `Node.js ${version}` }
@@ -144,10 +145,11 @@ async function checkAws(timeoutMs: number): Promise<CheckResult[]> {
         },
   );
 
-  const source = process.env.AWS_ACCESS_KEY_ID
-    ? 'environment variables'
-    : process.env.AWS_PROFILE
-      ? `profile ${process.env.AWS_PROFILE}`
+  // The SDK skips keys in the environment when AWS_PROFILE names a profile.
+  const source = process.env.AWS_PROFILE
+    ? `profile ${process.env.AWS_PROFILE}`
+    : process.env.AWS_ACCESS_KEY_ID
+      ? 'environment variables'
       : 'default credential chain';
   let credentials: Awaited<typeof credentialsLookup>;
   try {
@@ -177,7 +179,8 @@ async function checkAws(timeoutMs: number): Promise<CheckResult[]> {
   return results;
 }
 
-function describeCredentialsFailure(error: unknown, seconds: number): string {
+/** What a failed credential lookup means, and what to do about it. */
+export function describeCredentialsFailure(error: unknown, seconds: number): string {
   const fix =
     'run aws configure or aws sso login, or export AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
   if (error instanceof TimedOut) {
@@ -190,7 +193,8 @@ function describeCredentialsFailure(error: unknown, seconds: number): string {
   return `AWS credentials could not be loaded (${message}): ${fix}`;
 }
 
-function describeStsFailure(error: unknown, endpoint: string, seconds: number): string {
+/** What a failed GetCallerIdentity call means, and what to do about it. */
+export function describeStsFailure(error: unknown, endpoint: string, seconds: number): string {
   const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
   if (error instanceof TooLargeError || e.name === 'TooLargeError') {
@@ -209,10 +213,11 @@ function describeStsFailure(error: unknown, endpoint: string, seconds: number): 
   return `STS GetCallerIdentity failed (HTTP ${status}, ${name}: ${firstLine(error)}): retry later`;
 }
 
-class TimedOut extends Error {}
+/** A step's time limit ran out. */
+export class TimedOut extends Error {}
 
 /** The promise, or a TimedOut rejection after `ms`; the timer does not keep the process alive. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimedOut()), ms);
