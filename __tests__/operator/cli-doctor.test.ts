@@ -153,6 +153,18 @@ test.concurrent(
   },
 );
 
+test.concurrent('AWS_REGION wins over AWS_DEFAULT_REGION, as in the SDK', async () => {
+  const { sts } = await setup();
+  const result = await doctor({
+    AWS_REGION: 'eu-west-1',
+    AWS_DEFAULT_REGION: 'eu-west-2',
+    AWS_ENDPOINT_URL_STS: sts.url,
+  });
+
+  expect(result.lines[3]).toBe('✓ AWS region eu-west-1 (AWS_REGION)');
+  expect(result.code).toBe(0);
+});
+
 test.concurrent('no region anywhere: worth knowing, not failing; STS is asked in us-east-1', async () => {
   const sts = await startFakeSts();
   try {

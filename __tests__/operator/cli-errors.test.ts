@@ -82,6 +82,8 @@ test('exitWhenFlushed exits with the code only once stdout and then stderr have 
     expect([stderr.mock.calls.length, exit.mock.calls.length]).toEqual([1, 0]);
     flushed[1]();
     expect(exit).toHaveBeenCalledWith(3);
+    // It only waits: nothing is added to what the command wrote.
+    expect([stdout.mock.calls[0][0], stderr.mock.calls[0][0]]).toEqual(['', '']);
   } finally {
     [stdout, stderr, exit].forEach((spy) => spy.mockRestore());
   }

@@ -115,6 +115,7 @@ describe('STS failures', () => {
   test.each([
     [401, 'UnrecognizedClientException'],
     [403, 'InvalidClientTokenId'],
+    [403, 'UnauthorizedOperation'],
     [400, 'ExpiredToken'],
     [400, 'SignatureDoesNotMatch'],
     [400, 'AccessDeniedException'],
