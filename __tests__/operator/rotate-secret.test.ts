@@ -382,6 +382,16 @@ describe('start', () => {
     expect(secretIds()).toHaveLength(1);
   });
 
+  test('a refusal other than invalid_client is not waited for either: only a new secret is worth waiting for', async () => {
+    const result = await start({ wait: 10, tokenEndpoint: fake.tokenEndpoint('unsupported-grant-type') });
+
+    expect(refusedWith(result, RotationRefusedError).message).toMatch(
+      /got no token from .*\(.*unsupported_grant_type.*\), so nothing changed: check that the token endpoint answers \(m2m token --stack\), then start again$/,
+    );
+    expect(sleeps).toEqual([]);
+    expect(secretIds()).toHaveLength(1);
+  });
+
   test('when Secrets Manager refuses the new value, the new secret is deleted again', async () => {
     secretsManager
       .on(PutSecretValueCommand)

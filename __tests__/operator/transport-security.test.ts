@@ -70,6 +70,15 @@ test('credentials in the URL are refused without repeating them', () => {
   expect(attempt).toThrow(expect.objectContaining({ message: expect.not.stringContaining('pa55word') }));
 });
 
+test.each([
+  ['a user name alone', 'https://token-0123@auth.example.test/oauth2/token', 'token-0123'],
+  ['a password alone', 'https://:pa55word@auth.example.test/oauth2/token', 'pa55word'],
+])('credentials in the URL are refused, even %s', (_, url, secret) => {
+  const attempt = () => parseSecureUrl(url, purpose);
+  expect(attempt).toThrow('token endpoint https://auth.example.test/oauth2/token has credentials in it');
+  expect(attempt).toThrow(expect.objectContaining({ message: expect.not.stringContaining(secret) }));
+});
+
 test('not a URL', () => {
   expect(() => parseSecureUrl('127.0.0.1:8080/token', purpose)).toThrow(
     'token endpoint "127.0.0.1:8080/token" is not a URL: expected https://x',
