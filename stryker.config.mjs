@@ -46,5 +46,6 @@ export default {
   timeoutFactor: 2,
   // The first, unmutated run of every related test takes about a minute here, more on a loaded machine.
   dryRunTimeoutMinutes: 15,
-  thresholds: { high: 95, low: 90, break: 90 },
+  // break: the score reached (README, "Mutation testing"); a change that lowers it fails the run.
+  thresholds: { high: 98, low: 96, break: 96 },
 };
