@@ -11,6 +11,17 @@ import { MAX_READ_BYTES } from './limits';
 import { oneLine } from './untrusted-text';
 
 /**
+ * Silences the SDK's notice about future Node.js versions, which would mix with a command's own
+ * lines. Call it before the SDK loads.
+ */
+// Stryker disable all: not seen in-process. The SDK warns once a process, on Node's warning stream,
+// which only a run of the CLI as a real process shows (on its stderr).
+export function quietSdk(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+// Stryker restore all
+
+/**
  * Settings for an AWS SDK client: the region if known, a time limit for connecting and for each reply, and
  * one attempt per call, so that nothing the operator asked for once (adding a secret) is done twice.
  * Credentials and endpoints come from the SDK's own chains (AWS_PROFILE, AWS_ENDPOINT_URL...).

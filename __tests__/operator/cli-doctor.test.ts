@@ -101,11 +101,14 @@ test.concurrent('one required check failing: named, counted in the singular, exi
   expect(result.code).toBe(1);
 });
 
-/** `m2m doctor` in this process with credentials in the environment, and the fake terraform first on PATH. */
+/**
+ * `m2m doctor` in this process with credentials in the environment, the shared fake STS (unless `env`
+ * names another), and the fake terraform first on PATH.
+ */
 async function doctor(env: Record<string, string>, timeout = '60') {
-  const { project } = await setup();
+  const { project, sts } = await setup();
   const result = await runCli(['doctor', '--timeout', timeout], {
-    env: { ...credentials, TF_CLI_CONFIG_FILE: project.cliConfig, ...env },
+    env: { ...credentials, TF_CLI_CONFIG_FILE: project.cliConfig, AWS_ENDPOINT_URL_STS: sts.url, ...env },
     path: `${project.binDir}:/usr/bin:/bin`,
   });
   return { ...result, lines: result.stdout.trimEnd().split('\n') };
@@ -118,11 +121,9 @@ test.concurrent.each([
   ['1.9.8', '! Terraform 1.9.8: remote state (S3 native locking) needs 1.10 or newer; local state works'],
   ['0.15.5', '! Terraform 0.15.5: remote state (S3 native locking) needs 1.10 or newer; local state works'],
 ])('Terraform %s: %s', async (version, line) => {
-  const { sts } = await setup();
   const result = await doctor({
     FAKE_TERRAFORM_VERSION: version,
     AWS_REGION: 'eu-west-1',
-    AWS_ENDPOINT_URL_STS: sts.url,
   });
 
   expect(result.lines[1]).toBe(line);
@@ -131,11 +132,9 @@ test.concurrent.each([
 });
 
 test.concurrent('a Terraform that fails to report its version: its error, and what to check', async () => {
-  const { sts } = await setup();
   const result = await doctor({
     FAKE_TERRAFORM_BROKEN: '1',
     AWS_REGION: 'eu-west-1',
-    AWS_ENDPOINT_URL_STS: sts.url,
   });
 
   expect(result.lines[1]).toMatch(/^✗ .*cannot execute binary file.*: check the Terraform installation$/);
@@ -145,8 +144,7 @@ test.concurrent('a Terraform that fails to report its version: its error, and wh
 test.concurrent(
   'the region from AWS_DEFAULT_REGION, which the SDK ignores, is named as its source',
   async () => {
-    const { sts } = await setup();
-    const result = await doctor({ AWS_DEFAULT_REGION: 'eu-west-2', AWS_ENDPOINT_URL_STS: sts.url });
+    const result = await doctor({ AWS_DEFAULT_REGION: 'eu-west-2' });
 
     expect(result.lines[3]).toBe('✓ AWS region eu-west-2 (AWS_DEFAULT_REGION)');
     expect(result.code).toBe(0);
@@ -154,11 +152,9 @@ test.concurrent(
 );
 
 test.concurrent('AWS_REGION wins over AWS_DEFAULT_REGION, as in the SDK', async () => {
-  const { sts } = await setup();
   const result = await doctor({
     AWS_REGION: 'eu-west-1',
     AWS_DEFAULT_REGION: 'eu-west-2',
-    AWS_ENDPOINT_URL_STS: sts.url,
   });
 
   expect(result.lines[3]).toBe('✓ AWS region eu-west-1 (AWS_REGION)');
@@ -199,7 +195,6 @@ test.concurrent.each([
     'environment variables',
   ],
 ])("%s: the profile's region is named as its source", async (_, profile, config, region, source) => {
-  const { sts } = await setup();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-doctor-profile-'));
   try {
     const configFile = path.join(dir, 'config');
@@ -212,7 +207,6 @@ test.concurrent.each([
     const result = await doctor({
       AWS_CONFIG_FILE: configFile,
       AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
-      AWS_ENDPOINT_URL_STS: sts.url,
       ...(profile === undefined ? {} : { AWS_PROFILE: profile }),
     });
 

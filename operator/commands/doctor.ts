@@ -6,7 +6,7 @@
 import { type MirrorFallback, withMirrorFallback } from '../../terraform/cli-config';
 import { checkProviderInstallation } from '../../terraform/provider-installation';
 import { findTerraform, TERRAFORM_INSTALL_URL, terraformVersions } from '../../terraform/runner';
-import { awsClientConfig, limitReplies } from '../aws';
+import { awsClientConfig, limitReplies, quietSdk } from '../aws';
 import { describeBytes, TooLargeError } from '../bounded-read';
 import { MAX_READ_BYTES, secondsToMs } from '../limits';
 import { oneLine } from '../untrusted-text';
@@ -109,10 +109,7 @@ async function checkAwsProvider(timeoutMs: number): Promise<CheckResult | undefi
 
 /** Region and credentials (looked up side by side, so offline costs one time limit), then STS. */
 async function checkAws(timeoutMs: number): Promise<CheckResult[]> {
-  // The SDK's own notice about future Node.js versions would interleave with the report.
-  // Stryker disable next-line all: not seen in-process. The SDK warns once a process, on Node's
-  // warning stream, which only a run of the CLI as a real process shows (on its stderr).
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  quietSdk();
   // The AWS SDK takes longer to load than the rest of the CLI: only this check loads it.
   const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   const seconds = timeoutMs / 1000;

@@ -1,7 +1,7 @@
 /** `m2m rotate-secret start|finish|status`: rotating a client's secret without downtime. */
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { awsClientConfig, limitReplies, regionOfArn, regionOfUserPool } from '../aws';
+import { awsClientConfig, limitReplies, quietSdk, regionOfArn, regionOfUserPool } from '../aws';
 import { InputError, StackOutputsError } from '../errors';
 import { secondsToMs } from '../limits';
 import { type ClientSecretInfo, ClientSecretRotation, formatDuration } from '../secret-rotation';
@@ -38,13 +38,6 @@ export const defaultDependencies: RotationDependencies = {
     return client;
   },
 };
-
-/** The SDK's notice about future Node.js versions would mix with the command's own lines. */
-function quietSdk(): void {
-  // Stryker disable next-line all: not seen in-process. The SDK warns once a process, on Node's
-  // warning stream, which only a run of the CLI as a real process shows (on its stderr).
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-}
 
 interface Prepared {
   readonly outputs: StackOutputs;
